@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "FacePrep",
+    products: [
+        .executable(name: "faceprep", targets: ["CLI"]),
+        .executable(name: "faceprep-bench", targets: ["LinalgBenchmark"]),
+        .library(name: "Linalg", targets: ["Linalg"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // System libraries: Debian's OpenBLAS (CBLAS + its bundled LAPACK), LAPACKE and FFTW3.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLAPACKE",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev"])]
+        ),
+        .systemLibrary(
+            name: "CFFTW",
+            pkgConfig: "fftw3",
+            providers: [.apt(["libfftw3-dev"])]
+        ),
+
+        .target(
+            name: "Linalg",
+            dependencies: [
+                "CBLAS", "CLAPACKE", "CFFTW",
+                .product(name: "ComplexModule", package: "swift-numerics"),
+                .product(name: "RealModule", package: "swift-numerics"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .target(name: "Analysis", dependencies: ["Linalg"], exclude: ["README.md"]),
+        .executableTarget(
+            name: "CLI",
+            dependencies: [
+                "Linalg", "Analysis",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "LinalgBenchmark",
+            dependencies: ["Linalg"],
+            path: "Benchmarks/LinalgBenchmark"
+        ),
+
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
