@@ -21,11 +21,12 @@ struct DoctorCommand: ParsableCommand {
         let selfCheck: NumericSelfCheck
     }
 
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
-        if let threads {
-            guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-            BLASThreads.count = threads
-        }
+        if let threads { BLASThreads.count = threads }
         let report = Report(libraries: .current(), selfCheck: .run())
         if json {
             let encoder = JSONEncoder()

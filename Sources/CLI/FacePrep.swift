@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct FacePrep: ParsableCommand {
@@ -14,4 +15,30 @@ struct FacePrep: ParsableCommand {
             """,
         subcommands: [DoctorCommand.self]
     )
+
+    /// Runs the chosen subcommand with FacePrep's exit codes: a command reports findings by throwing
+    /// `ExitCode(1)`; help exits 0; every other error — usage, unreadable or malformed input — prints
+    /// its message and exits 2 (swift-argument-parser alone would use 64 or 1).
+    static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            exitForError(error)
+        }
+        do {
+            var mutable = command
+            try mutable.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            exitForError(error)
+        }
+    }
+
+    private static func exitForError(_ error: Error) -> Never {
+        if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
+        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        Foundation.exit(2)
+    }
 }
