@@ -7,11 +7,13 @@ let package = Package(
         .executable(name: "faceprep", targets: ["CLI"]),
         .executable(name: "faceprep-bench", targets: ["LinalgBenchmark"]),
         .library(name: "Linalg", targets: ["Linalg"]),
+        .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Analysis", targets: ["Analysis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // System libraries: Debian's OpenBLAS (CBLAS + its bundled LAPACK), LAPACKE and FFTW3.
@@ -40,11 +42,16 @@ let package = Package(
             ],
             exclude: ["README.md"]
         ),
+        .target(
+            name: "Formats",
+            dependencies: ["Linalg", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            exclude: ["README.md"]
+        ),
         .target(name: "Analysis", dependencies: ["Linalg"], exclude: ["README.md"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Linalg", "Analysis",
+                "Linalg", "Formats", "Analysis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,7 +61,9 @@ let package = Package(
             path: "Benchmarks/LinalgBenchmark"
         ),
 
-        .testTarget(name: "LinalgTests", dependencies: ["Linalg"]),
+        .target(name: "TestSupport", dependencies: ["Linalg"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinalgTests", dependencies: ["Linalg", "TestSupport"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats", "Linalg", "TestSupport"], exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg"]),
     ],
     swiftLanguageModes: [.v6]

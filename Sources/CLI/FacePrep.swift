@@ -9,11 +9,11 @@ struct FacePrep: ParsableCommand {
         discussion: """
             Exit codes: 0 clean, 1 findings or errors in the data, 2 usage or I/O failure.
 
-            Available now: doctor. Planned, each arriving with its own issue: info and convert \
-            (file formats), validate and synth (dataset rules), head, stabilize, tongue and jaw \
-            (rigid motion), solve (blendshape weights), sync (audio/animation alignment), bench.
+            Planned, each arriving with its own issue: validate and synth (dataset rules), head, \
+            stabilize, tongue and jaw (rigid motion), solve (blendshape weights), sync \
+            (audio/animation alignment), bench.
             """,
-        subcommands: [DoctorCommand.self]
+        subcommands: [InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
     )
 
     /// Runs the chosen subcommand with FacePrep's exit codes: a command reports findings by throwing

@@ -1,5 +1,6 @@
 import ComplexModule
 import Foundation
+import TestSupport
 import Testing
 @testable import Linalg
 

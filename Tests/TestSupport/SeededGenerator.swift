@@ -1,10 +1,10 @@
 import Linalg
 
 /// SplitMix64: a small seeded generator so every test run sees the same "random" matrices.
-struct SeededGenerator: RandomNumberGenerator {
+public struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -13,14 +13,14 @@ struct SeededGenerator: RandomNumberGenerator {
     }
 }
 
-func randomMatrix<S: LinalgScalar>(_ rows: Int, _ columns: Int, _ rng: inout SeededGenerator) -> Matrix<S>
+public func randomMatrix<S: LinalgScalar>(_ rows: Int, _ columns: Int, _ rng: inout SeededGenerator) -> Matrix<S>
 where S.RawSignificand: FixedWidthInteger {
     let values = (0..<(rows * columns)).map { _ in S.random(in: -1...1, using: &rng) }
     return try! Matrix(rows: rows, columns: columns, elements: values)
 }
 
 /// The textbook triple loop, in Double whatever the input precision: the independent truth for BLAS.
-func naiveProduct<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, transposeA: Bool, transposeB: Bool) -> [[Double]] {
+public func naiveProduct<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, transposeA: Bool, transposeB: Bool) -> [[Double]] {
     let m = transposeA ? a.columns : a.rows
     let k = transposeA ? a.rows : a.columns
     let n = transposeB ? b.rows : b.columns
@@ -39,4 +39,13 @@ func naiveProduct<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, transposeA: B
     return c
 }
 
-func maxAbs(_ values: [Double]) -> Double { values.map(abs).max() ?? 0 }
+public func maxAbs(_ values: [Double]) -> Double { values.map(abs).max() ?? 0 }
+
+import Foundation
+
+/// A fresh empty directory under the system temporary directory, removed by the caller when done.
+public func makeTemporaryDirectory(_ label: String = "faceprep-test") throws -> String {
+    let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Formats
+
+/// `faceprep convert IN OUT`: any vertex-cache format to any other.
+struct ConvertCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Convert a vertex cache between Maya (.xml+.mc, .mcx), PC2 (.pc2) and NumPy (.npy).",
+        discussion: """
+            The output format follows OUT's extension: .xml or .mc writes a OneFile FOR4 Maya cache \
+            (what the training framework reads), .mcx a FOR8 one, .pc2 a point cache, .npy a float32 \
+            array [frames, vertices, 3]. The output is read back and compared with the input before \
+            the command reports success.
+            """
+    )
+
+    @Argument(help: "Input cache (.xml, .mc, .mcx, .pc2 or .npy).")
+    var input: String
+
+    @Argument(help: "Output cache; its extension picks the format.")
+    var output: String
+
+    @Option(name: .long, help: "Frame rate to record (Maya) or assume (inputs without one, e.g. .npy and .pc2).")
+    var fps: Double?
+
+    @Option(name: .long, help: "Maya cache channel to read when there are several.")
+    var channel: String?
+
+    @Flag(name: .long, help: "Write float64 data (Maya DVCA, .npy <f8); the default is float32.")
+    var double = false
+
+    func validate() throws {
+        if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
+        if CacheFormat(path: output) == nil { throw ValidationError("cannot tell the output format of '\(output)': use .xml, .mc, .mcx, .pc2 or .npy") }
+        if URL(fileURLWithPath: input).standardized.path == URL(fileURLWithPath: output).standardized.path {
+            throw ValidationError("input and output are the same file; inputs are never modified")
+        }
+    }
+
+    func run() throws {
+        var cache = try VertexCacheIO.read(input, channel: channel)
+        if let fps { cache.framesPerSecond = fps }
+        try VertexCacheIO.write(cache, to: output, double: double)
+        let check = try VertexCacheIO.read(output)
+        guard check.frameCount == cache.frameCount, check.vertexCount == cache.vertexCount,
+              double || check.positions == cache.positions else {
+            throw FormatError(file: output, .wholeFile, "read-back differs from the input (internal error)")
+        }
+        let rate = cache.framesPerSecond.map { " at \($0) fps" } ?? ""
+        print("\(input) → \(output): \(cache.frameCount) frames × \(cache.vertexCount) vertices\(rate), \(double ? "float64" : "float32"), verified")
+    }
+}

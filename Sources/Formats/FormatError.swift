@@ -1,0 +1,48 @@
+/// A file that cannot be read as what it claims to be: names the file, the place in it and the rule
+/// it breaks, e.g. `cache.mc: byte 4,108: FVCA chunk claims 288,036 bytes but the file ends after 1,200`.
+public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// Where in the file the problem is.
+    public enum Location: Equatable, Sendable {
+        case byteOffset(Int)
+        /// A named part: an XML element, a JSON key, an npz member.
+        case element(String)
+        case wholeFile
+    }
+
+    public let file: String
+    public let location: Location
+    public let problem: String
+
+    public init(file: String, _ location: Location, _ problem: String) {
+        self.file = file
+        self.location = location
+        self.problem = problem
+    }
+
+    public var description: String {
+        switch location {
+        case let .byteOffset(offset): return "\(file): byte \(offset.formatted): \(problem)"
+        case let .element(name): return "\(file): \(name): \(problem)"
+        case .wholeFile: return "\(file): \(problem)"
+        }
+    }
+}
+
+extension Int {
+    /// Thousands-separated, for byte offsets and counts in messages.
+    var formatted: String {
+        let digits = String(self.magnitude)
+        var out = ""
+        for (i, ch) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (self < 0 ? "-" : "") + String(out.reversed())
+    }
+}
+
+/// A reason without a place, thrown by low-level parsers; callers attach the file and offset.
+struct FormatReason: Error {
+    let text: String
+    init(_ text: String) { self.text = text }
+}
