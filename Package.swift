@@ -57,7 +57,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LinalgBenchmark",
-            dependencies: ["Linalg"],
+            dependencies: ["Linalg", "Formats"],
             path: "Benchmarks/LinalgBenchmark"
         ),
 

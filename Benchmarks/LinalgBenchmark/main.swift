@@ -4,6 +4,7 @@
 //
 // Prints one line per measurement: best and median over the repetitions. Timing lives here, never in tests.
 import Foundation
+import Formats
 import Linalg
 
 struct Options {
@@ -84,3 +85,23 @@ let copyTime = measure(options.repetitions) {
 }
 report("memcpy 259 MB (24,002 × 900 float xyz)", copyTime,
        String(format: "%.2f GB/s (best)", Double(bytes) / copyTime.best / 1e9))
+
+// Reading a page-cached 24,002-vertex × 900-frame cache in each format (written first, then read once
+// to warm the page cache). Throughput counts the file's bytes.
+let directory = NSTemporaryDirectory() + "faceprep-bench-\(ProcessInfo.processInfo.processIdentifier)"
+try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+var generator = SystemRandomNumberGenerator()
+let cache = try VertexCache(
+    frameCount: 900, vertexCount: 24_002,
+    positions: (0..<(900 * 24_002 * 3)).map { _ in Float.random(in: -20...20, using: &generator) }, framesPerSecond: 30,
+    source: CacheSource(path: "bench", format: .numpy, variant: "", storedType: "float32"))
+for name in ["cache.npy", "cache.pc2", "cache.xml", "cache.mcx"] {
+    let path = directory + "/" + name
+    try VertexCacheIO.write(cache, to: path)
+    let dataFile = name == "cache.xml" ? directory + "/cache.mc" : path
+    let size = (try FileManager.default.attributesOfItem(atPath: dataFile)[.size] as? Int) ?? 0
+    _ = try VertexCacheIO.read(path)
+    let time = try measure(options.repetitions) { _ = try VertexCacheIO.read(path) }
+    report("read \(name) (\(size / 1_000_000) MB)", time, String(format: "%.2f GB/s (best)", Double(size) / time.best / 1e9))
+}
+try? FileManager.default.removeItem(atPath: directory)

@@ -41,6 +41,10 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         var cache = try VertexCacheIO.read(input, channel: channel)
         if let fps { cache.framesPerSecond = fps }
+        if cache.framesPerSecond == nil, CacheFormat(path: output) == .mayaCache {
+            cache.framesPerSecond = 30
+            FileHandle.standardError.write(Data("note: \(input) does not store a frame rate; writing 30 fps (set --fps)\n".utf8))
+        }
         try VertexCacheIO.write(cache, to: output, double: double)
         let check = try VertexCacheIO.read(output)
         guard check.frameCount == cache.frameCount, check.vertexCount == cache.vertexCount,

@@ -35,7 +35,7 @@ struct InfoCommand: ParsableCommand {
             struct Output: Encodable { let files: [FileInfo]; let errors: [String] }
             try printJSON(Output(files: reports, errors: errors))
         } else {
-            print(reports.map(render).joined(separator: "\n\n"))
+            if !reports.isEmpty { print(reports.map(render).joined(separator: "\n\n")) }
             for error in errors { FileHandle.standardError.write(Data("error: \(error)\n".utf8)) }
         }
         if missing { throw ExitCode(2) }

@@ -1,4 +1,5 @@
 import Foundation
+import Linalg
 
 /// Writes files so that a reader never sees a partial one: the bytes go to a temporary file in the
 /// target's directory, which is then renamed over the target (atomic on POSIX file systems).
@@ -24,11 +25,7 @@ public enum AtomicFile {
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
         do {
             try produce(temporary)
-            if FileManager.default.fileExists(atPath: path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: URL(fileURLWithPath: temporary))
-            } else {
-                try FileManager.default.moveItem(atPath: temporary, toPath: path)
-            }
+            try FileRename.replace(path, with: temporary)
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             if error is FormatError { throw error }

@@ -28,6 +28,9 @@ struct RoundTripTests {
             #expect(back.source.storedType == "float32")
             #expect(back.source.variant.hasPrefix(name.hasSuffix("mcx") ? "FOR8" : "FOR4"))
         }
+        // Writing again replaces the files in place.
+        try VertexCacheIO.write(cache, to: path)
+        #expect(try VertexCacheIO.read(path).positions == cache.positions)
         // No temporary files are left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).allSatisfy { !$0.hasSuffix(".tmp") })
     }
