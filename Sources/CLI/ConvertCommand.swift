@@ -30,11 +30,20 @@ struct ConvertCommand: ParsableCommand {
     @Flag(name: .long, help: "Write float64 data (Maya DVCA, .npy <f8); the default is float32.")
     var double = false
 
+    @Flag(name: .long, help: "Replace output files that already exist.")
+    var force = false
+
     func validate() throws {
         if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
         if CacheFormat(path: output) == nil { throw ValidationError("cannot tell the output format of '\(output)': use .xml, .mc, .mcx, .pc2 or .npy") }
-        if URL(fileURLWithPath: input).standardized.path == URL(fileURLWithPath: output).standardized.path {
-            throw ValidationError("input and output are the same file; inputs are never modified")
+        let inputs = Set(VertexCacheIO.outputFiles(for: input).map { URL(fileURLWithPath: $0).standardized.path } + [URL(fileURLWithPath: input).standardized.path])
+        let outputs = VertexCacheIO.outputFiles(for: output)
+        if outputs.contains(where: { inputs.contains(URL(fileURLWithPath: $0).standardized.path) }) {
+            throw ValidationError("the output would overwrite the input's files; inputs are never modified")
+        }
+        let existing = outputs.filter { FileManager.default.fileExists(atPath: $0) }
+        if !force, !existing.isEmpty {
+            throw ValidationError("\(existing.joined(separator: ", ")) already exist\(existing.count == 1 ? "s" : ""); use --force to replace")
         }
     }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Formats
 
 @main
 struct FacePrep: ParsableCommand {
@@ -17,8 +18,8 @@ struct FacePrep: ParsableCommand {
     )
 
     /// Runs the chosen subcommand with FacePrep's exit codes: a command reports findings by throwing
-    /// `ExitCode(1)`; help exits 0; every other error — usage, unreadable or malformed input — prints
-    /// its message and exits 2 (swift-argument-parser alone would use 64 or 1).
+    /// `ExitCode(1)`, a malformed file exits 1, an unreadable one 2; help exits 0; usage errors print
+    /// their message and exit 2 (swift-argument-parser alone would use 64).
     static func main() {
         let command: ParsableCommand
         do {
@@ -31,6 +32,9 @@ struct FacePrep: ParsableCommand {
             try mutable.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
+        } catch let error as FormatError {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(error.isIOFailure ? 2 : 1)
         } catch {
             exitForError(error)
         }

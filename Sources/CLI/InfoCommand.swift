@@ -28,7 +28,7 @@ struct InfoCommand: ParsableCommand {
                 reports.append(try FileInfo.inspect(file, channel: channel))
             } catch {
                 errors.append("\(error)")
-                if !FileManager.default.fileExists(atPath: file) { missing = true }
+                if (error as? FormatError)?.isIOFailure ?? true { missing = true }
             }
         }
         if json {

@@ -8,7 +8,7 @@ public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { temporary in
             guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-                throw FormatError(file: path, .wholeFile, "cannot write (directory missing or not writable?)")
+                throw FormatError.unreadable(path, "cannot write (directory missing or not writable?)")
             }
         }
     }
@@ -20,7 +20,7 @@ public enum AtomicFile {
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FormatError(file: path, .wholeFile, "cannot write: directory \(directory.path) does not exist")
+            throw FormatError.unreadable(path, "cannot write: directory \(directory.path) does not exist")
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
         do {
@@ -29,7 +29,7 @@ public enum AtomicFile {
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             if error is FormatError { throw error }
-            throw FormatError(file: path, .wholeFile, "cannot write: \(error.localizedDescription)")
+            throw FormatError.unreadable(path, "cannot write: \(error)")
         }
     }
 }

@@ -34,6 +34,14 @@ public enum VertexCacheIO {
         }
     }
 
+    /// The files `write(_:to:)` creates or replaces for `path`: a Maya cache is an .xml plus a binary.
+    public static func outputFiles(for path: String) -> [String] {
+        guard CacheFormat(path: path) == .mayaCache else { return [path] }
+        let base = URL(fileURLWithPath: path).deletingPathExtension().path
+        let wide = URL(fileURLWithPath: path).pathExtension.lowercased() == "mcx"
+        return [base + ".xml", base + (wide ? ".mcx" : ".mc")]
+    }
+
     /// Writes `cache` to `path` in the format its extension names; `.mcx` gives FOR8, `.xml` or `.mc`
     /// FOR4. `double` writes float64 data where the format allows (Maya DVCA, .npy `<f8`).
     public static func write(_ cache: VertexCache, to path: String, double: Bool = false) throws {

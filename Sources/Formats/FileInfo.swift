@@ -40,7 +40,7 @@ public struct FileInfo: Sendable, Codable {
     /// Inspects the file at `path`, choosing the reader by extension. `channel` selects a Maya cache
     /// channel. Throws `FormatError` for unreadable or malformed files.
     public static func inspect(_ path: String, channel: String? = nil) throws -> FileInfo {
-        guard FileManager.default.fileExists(atPath: path) else { throw FormatError(file: path, .wholeFile, "no such file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw FormatError.unreadable(path, "no such file") }
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         switch ext {
         case "xml", "mc", "mcx", "pc2":
@@ -76,7 +76,7 @@ public struct FileInfo: Sendable, Codable {
             info.dtype = audio.encoding == .float ? "float\(audio.bitsPerSample)" : "int\(audio.bitsPerSample)"
             return info
         case "json":
-            guard let data = FileManager.default.contents(atPath: path) else { throw FormatError(file: path, .wholeFile, "cannot read") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw FormatError.unreadable(path, "cannot read") }
             do { _ = try JSONSerialization.jsonObject(with: data) } catch {
                 throw FormatError(file: path, .wholeFile, "not valid JSON: \(error.localizedDescription)")
             }

@@ -1,3 +1,5 @@
+import Linalg
+
 /// A file that cannot be read as what it claims to be: names the file, the place in it and the rule
 /// it breaks, e.g. `cache.mc: byte 4,108: FVCA chunk claims 288,036 bytes but the file ends after 1,200`.
 public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -12,11 +14,27 @@ public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
     public let file: String
     public let location: Location
     public let problem: String
+    /// True when the file could not be opened, read or written at all (missing, permissions), as
+    /// opposed to read and found malformed; the CLI exits 2 for these and 1 for malformed data.
+    public let isIOFailure: Bool
 
     public init(file: String, _ location: Location, _ problem: String) {
         self.file = file
         self.location = location
         self.problem = problem
+        self.isIOFailure = false
+    }
+
+    /// A file that cannot be opened, read or written.
+    public static func unreadable(_ file: String, _ reason: String) -> FormatError {
+        FormatError(file: file, reason: reason)
+    }
+
+    private init(file: String, reason: String) {
+        self.file = file
+        self.location = .wholeFile
+        self.problem = reason
+        self.isIOFailure = true
     }
 
     public var description: String {
@@ -45,4 +63,15 @@ extension Int {
 struct FormatReason: Error {
     let text: String
     init(_ text: String) { self.text = text }
+}
+
+extension ByteBuffer {
+    /// Maps `path`, reporting failure as an I/O `FormatError`.
+    static func mapFile(_ path: String) throws -> ByteBuffer {
+        do {
+            return try ByteBuffer.map(path: path)
+        } catch let error as ByteBufferError {
+            throw FormatError.unreadable(path, "cannot read: \(error.reason)")
+        }
+    }
 }

@@ -6,7 +6,7 @@ extension WavAudio {
     /// padded as the RIFF rules require.
     public static func read(_ path: String) throws -> WavAudio {
         let buffer: ByteBuffer
-        do { buffer = try ByteBuffer.map(path: path) } catch { throw FormatError(file: path, .wholeFile, "cannot read: \(error)") }
+        buffer = try ByteBuffer.mapFile(path)
         return try parse(buffer, path: path)
     }
 

@@ -33,7 +33,7 @@ public enum JSONFile {
     /// Reads `path` as `T`; `geom/tongue/rigid_vertex_list.json` is `[Int]`.
     public static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw FormatError(file: path, .wholeFile, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
+            throw FormatError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

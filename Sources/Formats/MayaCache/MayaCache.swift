@@ -17,7 +17,7 @@ public enum MayaCache {
         if FileManager.default.fileExists(atPath: xmlPath) {
             description = try MayaCacheDescription.read(xmlPath)
         } else if ext == "xml" {
-            throw FormatError(file: path, .wholeFile, "no such file")
+            throw FormatError.unreadable(path, "no such file")
         } else {
             description = nil
             notes.append("no \(URL(fileURLWithPath: xmlPath).lastPathComponent) beside it: frame rate unknown, and the training framework needs the .xml")
@@ -151,7 +151,7 @@ public enum MayaCache {
 
     private static func parseBinary(_ path: String) throws -> (path: String, buffer: ByteBuffer, binary: MayaCacheBinary) {
         let buffer: ByteBuffer
-        do { buffer = try ByteBuffer.map(path: path) } catch { throw FormatError(file: path, .wholeFile, "cannot read: \(error)") }
+        buffer = try ByteBuffer.mapFile(path)
         return (path, buffer, try MayaCacheBinary.parse(buffer, path: path))
     }
 

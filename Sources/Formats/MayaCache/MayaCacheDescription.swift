@@ -55,7 +55,7 @@ public struct MayaCacheDescription: Sendable, Equatable {
     /// Parses the XML at `path`.
     public static func read(_ path: String) throws -> MayaCacheDescription {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw FormatError(file: path, .wholeFile, "cannot read the Maya cache description")
+            throw FormatError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
         }
         let collector = ElementCollector()
         let parser = XMLParser(data: data)

@@ -7,10 +7,7 @@ extension NpyArray {
 
     /// Maps and parses the .npy file at `path`.
     public static func read(_ path: String) throws -> NpyArray {
-        let buffer: ByteBuffer
-        do { buffer = try ByteBuffer.map(path: path) } catch {
-            throw FormatError(file: path, .wholeFile, "cannot read: \(error)")
-        }
+        let buffer = try ByteBuffer.mapFile(path)
         return try parse(buffer, origin: path)
     }
 

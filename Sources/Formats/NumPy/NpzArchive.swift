@@ -27,7 +27,7 @@ public struct NpzArchive: Sendable {
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
-            if !FileManager.default.fileExists(atPath: path) { throw FormatError(file: path, .wholeFile, "no such file") }
+            if !FileManager.default.fileExists(atPath: path) { throw FormatError.unreadable(path, "no such file") }
             throw FormatError(file: path, .wholeFile, "not a readable zip archive (.npz): \(error)")
         }
         var keys: [String] = []

@@ -48,7 +48,7 @@ public enum PointCache2 {
 
     public static func read(_ path: String) throws -> VertexCache {
         let buffer: ByteBuffer
-        do { buffer = try ByteBuffer.map(path: path) } catch { throw FormatError(file: path, .wholeFile, "cannot read: \(error)") }
+        buffer = try ByteBuffer.mapFile(path)
         let header = try header(buffer, path: path)
         let count = header.sampleCount * header.pointCount * 3
         guard let positions = buffer.decodeFloats(at: headerSize, count: count, as: .float(bytes: 4, .littleEndian)) else {
