@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Linalg", targets: ["Linalg"]),
         .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Dataset", targets: ["Dataset"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,10 +49,11 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "Analysis", dependencies: ["Linalg"], exclude: ["README.md"]),
+        .target(name: "Dataset", dependencies: ["Formats", "Analysis", "Linalg"], exclude: ["README.md"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Linalg", "Formats", "Analysis",
+                "Linalg", "Formats", "Analysis", "Dataset",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Dataset
+import Foundation
+
+/// `faceprep synth OUT`: a complete, valid synthetic dataset.
+struct SynthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synth",
+        abstract: "Write a complete synthetic dataset: procedural head, ARKit-named blendshapes, speech-driven weights, tongue, jaw, eyes, blendshape data.",
+        discussion: "With --audio, each WAV becomes a shot named after it, animated by the recording's loudness."
+    )
+
+    @Argument(help: "Output folder (created; must be empty or absent).")
+    var output: String
+
+    @Option(name: .long, help: "Number of shots.")
+    var shots = 6
+
+    @Option(name: .long, help: "Skin vertices.")
+    var vertices = 1500
+
+    @Option(name: .long, help: "Blendshapes (ARKit's 52 names first).")
+    var poses = 52
+
+    @Option(name: .long, help: "Frames per shot, as A-B (drawn at random in the range).")
+    var frames = "100-160"
+
+    @Option(name: .long, help: "Cache format: mc, mcx, pc2 or npy.")
+    var format = "mc"
+
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "Augmented voices to write under audio/aug/.")
+    var voices = 0
+
+    @Option(name: .long, parsing: .upToNextOption, help: "WAV files to use as the shots' audio.")
+    var audio: [String] = []
+
+    func validate() throws {
+        guard shots >= 1, vertices >= 200, poses >= 1 else { throw ValidationError("--shots ≥ 1, --vertices ≥ 200 and --poses ≥ 1") }
+        guard frameRange != nil else { throw ValidationError("--frames must be A-B with 1 ≤ A ≤ B") }
+        guard SynthesisOptions.CacheKind(rawValue: format) != nil else { throw ValidationError("--format must be mc, mcx, pc2 or npy") }
+        if let existing = try? FileManager.default.contentsOfDirectory(atPath: output), !existing.isEmpty {
+            throw ValidationError("\(output) is not empty")
+        }
+    }
+
+    private var frameRange: ClosedRange<Int>? {
+        let parts = frames.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1] else {
+            if parts.count == 1, parts[0] >= 1 { return parts[0]...parts[0] }
+            return nil
+        }
+        return parts[0]...parts[1]
+    }
+
+    func run() throws {
+        var options = SynthesisOptions()
+        options.shots = shots
+        options.vertices = vertices
+        options.poses = poses
+        options.frames = frameRange ?? options.frames
+        options.format = SynthesisOptions.CacheKind(rawValue: format) ?? .mc
+        options.seed = seed
+        options.voices = voices
+        options.audioFiles = audio
+        let progress = ProgressLine(enabled: true)
+        try DatasetSynthesizer.write(to: output, options: options) { progress.update($0) }
+        progress.finish()
+        print("wrote \(output): \(audio.isEmpty ? shots : audio.count) shots, \(vertices) vertices, \(poses) blendshapes, \(format) caches")
+    }
+}

@@ -1,0 +1,36 @@
+import Dataset
+import Foundation
+
+/// The human form of a validation report: findings by severity then file, then a summary table.
+enum ValidationReportText {
+    static func render(_ report: ValidationReport) -> String {
+        var lines: [String] = []
+        for severity in Severity.allCases {
+            let group = report.findings.filter { $0.severity == severity }
+            guard !group.isEmpty else { continue }
+            lines.append("\(severity.rawValue.capitalized)s (\(group.count))")
+            lines += group.map { "  " + $0.line }
+            lines.append("")
+        }
+        let s = report.summary
+        var rows: [(String, String)] = [
+            ("dataset", report.root),
+            ("shots", "\(s.shots)" + (s.tongueShots > 0 ? " (\(s.tongueShots) with tongue)" : "")),
+            ("duration", String(format: "%.1f s in %d frames", s.totalSeconds, s.totalFrames)),
+            ("frame rate", (s.framesPerSecond.map { String(format: "%g fps", $0) } ?? "-") + " (\(s.frameRateSource))"),
+            ("skin vertices", s.skinVertices.map(String.init) ?? "-"),
+        ]
+        if let tongue = s.tongueVertices { rows.append(("tongue vertices", "\(tongue)")) }
+        rows.append(("sample rates", s.sampleRates.isEmpty ? "-" : s.sampleRates.map { "\($0) Hz" }.joined(separator: ", ")))
+        if !s.augmentedVoices.isEmpty { rows.append(("augmented voices", s.augmentedVoices.joined(separator: ", "))) }
+        for emotion in s.emotions {
+            rows.append(("emotion " + emotion.emotion, String(format: "%d shots, %.1f s", emotion.shots, emotion.seconds)))
+        }
+        if s.untaggedShots > 0 { rows.append(("no emotion", "\(s.untaggedShots) shots")) }
+        let width = rows.map(\.0.count).max() ?? 0
+        lines += rows.map { $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.1 }
+        lines.append("")
+        lines.append("\(report.count(.error)) errors, \(report.count(.warning)) warnings, \(report.count(.info)) notes")
+        return lines.joined(separator: "\n")
+    }
+}

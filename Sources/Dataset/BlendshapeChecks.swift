@@ -1,0 +1,137 @@
+import Analysis
+import Formats
+
+extension ValidationContext {
+    func checkBlendshapes() {
+        checkBlendshapeSetup(archive: DatasetFiles.bsSkin, config: DatasetFiles.bsSkinConfig, neutral: skinNeutral,
+                             neutralFile: DatasetFiles.skinNeutral, vertices: skinVertexCount)
+        checkBlendshapeSetup(archive: DatasetFiles.bsTongue, config: DatasetFiles.bsTongueConfig, neutral: tongueNeutral,
+                             neutralFile: DatasetFiles.tongueNeutral, vertices: tongueVertexCount)
+    }
+
+    private func checkBlendshapeSetup(archive file: String, config configFile: String, neutral: [Float]?,
+                                      neutralFile: String, vertices: Int?) {
+        let hasArchive = layout.exists(file), hasConfig = layout.exists(configFile)
+        guard hasArchive || hasConfig else { return }
+        if !hasArchive { add(Rules.bsPoseNames, file, "missing, but \(configFile) exists") }
+        if !hasConfig { add(Rules.bsConfig, configFile, "missing, but \(file) exists") }
+
+        var poseCount: Int?
+        var bsNeutral: [Float]?
+        if hasArchive {
+            do {
+                let archive = try NpzArchive.read(layout.path(file))
+                (poseCount, bsNeutral) = checkArchive(archive, file: file, vertices: vertices)
+            } catch { add(Rules.bsPoseNames, file, describe(error)) }
+        }
+        if let neutral, let bsNeutral, neutral.count == bsNeutral.count {
+            let difference = zip(neutral, bsNeutral).map { abs($0 - $1) }.max() ?? 0
+            let size = BoundingBox(points: neutral)?.diagonal ?? 1
+            if Double(difference) > 1e-5 * max(size, 1) {
+                add(Rules.bsNeutral, file, String(format: "neutral differs from %@ by up to %.4g mesh units", neutralFile, difference))
+            }
+        }
+        if hasConfig { checkConfig(configFile, poseCount: poseCount, neutral: bsNeutral ?? neutral) }
+    }
+
+    /// Returns the number of poses (without the neutral) and the archive's neutral.
+    private func checkArchive(_ archive: NpzArchive, file: String, vertices: Int?) -> (Int?, [Float]?) {
+        for (key, failure) in archive.failures.sorted(by: { $0.key < $1.key }) {
+            add(Rules.bsArray, file, "member '\(key)': \(failure.problem)")
+        }
+        var names: [String]?
+        if let poseNames = archive.arrays["poseNames"] {
+            switch poseNames.dtype.kind {
+            case .bytes: names = try? poseNames.strings()
+            case .unicode:
+                names = try? poseNames.strings()
+                add(Rules.bsPoseNames, file, "poseNames is a unicode array (\(poseNames.dtype)); the runtime needs byte strings (S)")
+            default:
+                add(Rules.bsPoseNames, file, "poseNames holds \(poseNames.dtype.name), expected byte strings (S)")
+            }
+        } else if archive.failures["poseNames"] == nil {
+            add(Rules.bsPoseNames, file, "no poseNames member")
+        }
+        if let names, names.first != "neutral" {
+            add(Rules.bsPoseNames, file, "poseNames starts with '\(names.first ?? "")', expected 'neutral'")
+        }
+        var expectedVertices = vertices
+        var neutral: [Float]?
+        func checkArray(_ key: String) -> [Float]? {
+            guard let array = archive.arrays[key] else { return nil }
+            guard array.shape.count == 2, array.shape[1] == 3, array.dtype == .float32 else {
+                add(Rules.bsArray, file, "'\(key)' is \(array.dtype) \(array.shape), expected <f4 [vertices, 3]")
+                return nil
+            }
+            if let expected = expectedVertices, array.shape[0] != expected {
+                add(Rules.bsArray, file, "'\(key)' has \(array.shape[0]) vertices, the mesh has \(expected)")
+                return nil
+            }
+            expectedVertices = expectedVertices ?? array.shape[0]
+            return try? array.floats()
+        }
+        if archive.arrays["neutral"] == nil, archive.failures["neutral"] == nil {
+            add(Rules.bsPoseMissing, file, "no 'neutral' member")
+        } else {
+            neutral = checkArray("neutral")
+        }
+        for name in (names ?? []).dropFirst() {
+            if archive.arrays[name] == nil && archive.failures[name] == nil {
+                add(Rules.bsPoseMissing, file, "pose '\(name)' has no member")
+            } else {
+                _ = checkArray(name)
+            }
+        }
+        if let mask = archive.arrays["frontalMask"] {
+            if mask.dtype != .int32 || mask.shape.count != 1 {
+                add(Rules.bsMask, file, "frontalMask is \(mask.dtype) \(mask.shape), expected <i4 [indices]")
+            }
+            if let indices = try? mask.integers() {
+                if let count = expectedVertices, let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
+                    add(Rules.bsMask, file, "frontalMask index \(bad) is outside [0, \(count))")
+                }
+                if Set(indices).count != indices.count { add(Rules.bsMask, file, "frontalMask repeats indices") }
+            }
+        }
+        return (names.map { $0.count - 1 }, neutral)
+    }
+
+    private func checkConfig(_ file: String, poseCount: Int?, neutral: [Float]?) {
+        let config: BlendshapeConfig
+        do { config = try JSONFile.read(BlendshapeConfigFile.self, from: layout.path(file)).blendshapeParams } catch {
+            add(Rules.bsConfig, file, describe(error))
+            return
+        }
+        let n = config.numPoses
+        if let poseCount, n != poseCount {
+            add(Rules.bsConfig, file, "numPoses is \(n), the archive has \(poseCount) poses besides the neutral")
+        }
+        let arrays: [(String, Int)] = [("bsSolveActivePoses", config.bsSolveActivePoses.count), ("bsSolveCancelPoses", config.bsSolveCancelPoses.count),
+                                       ("bsSolveSymmetryPoses", config.bsSolveSymmetryPoses.count), ("bsWeightMultipliers", config.bsWeightMultipliers.count),
+                                       ("bsWeightOffsets", config.bsWeightOffsets.count)]
+        for (name, count) in arrays where count != n {
+            add(Rules.bsConfig, file, "\(name) has \(count) entries, numPoses is \(n)")
+        }
+        for (name, ids) in [("bsSolveCancelPoses", config.bsSolveCancelPoses), ("bsSolveSymmetryPoses", config.bsSolveSymmetryPoses)] {
+            let uses = Dictionary(grouping: ids.filter { $0 >= 0 }, by: { $0 }).mapValues(\.count)
+            for (id, count) in uses.sorted(by: { $0.key < $1.key }) where count != 2 {
+                add(Rules.bsConfig, file, "\(name): pair id \(id) is used \(count) time\(count == 1 ? "" : "s"), a pair needs exactly 2")
+            }
+            if let bad = ids.first(where: { $0 < -1 }) { add(Rules.bsConfig, file, "\(name): id \(bad) is neither -1 nor a pair id") }
+        }
+        if !config.bsSolveActivePoses.contains(1) { add(Rules.bsConfig, file, "no active pose: the solver has nothing to solve") }
+        if let bad = config.bsSolveActivePoses.first(where: { $0 != 0 && $0 != 1 }) { add(Rules.bsConfig, file, "bsSolveActivePoses holds \(bad); use 0 or 1") }
+        let strengths = [("strengthL1regularization", config.strengthL1regularization), ("strengthL2regularization", config.strengthL2regularization),
+                         ("strengthTemporalSmoothing", config.strengthTemporalSmoothing), ("strengthSymmetry", config.strengthSymmetry)]
+        for (name, value) in strengths where !(value >= 0) { add(Rules.bsConfig, file, "\(name) is \(value), must be ≥ 0") }
+        if let size = config.templateBBSize, !(size >= 1) { add(Rules.bsConfig, file, "templateBBSize is \(size), must be ≥ 1") }
+        if let neutral, let diagonal = BoundingBox(points: neutral)?.diagonal, diagonal > 0 {
+            let template = config.effectiveTemplateBBSize
+            let ratio = diagonal / template
+            if ratio > 1.1 || ratio < 1 / 1.1 {
+                add(Rules.bsTemplateSize, file, String(format: "templateBBSize %@ %.4g, the neutral's bounding-box diagonal is %.4g (solver regularisation scaled by %.3g×)",
+                                                       config.templateBBSize == nil ? "defaults to" : "is", template, diagonal, ratio * ratio))
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Formats
+
+extension ValidationContext {
+    private struct CacheJob: Sendable {
+        let shot: String
+        let file: String
+        let tongue: Bool
+    }
+
+    private enum CacheOutcome: Sendable {
+        case read(CacheSummary)
+        case failed(FormatError)
+    }
+
+    /// Reads every skin and tongue cache once, in parallel, then applies the cache rules.
+    func readAndCheckCaches() {
+        var jobs: [CacheJob] = []
+        for (kind, shots) in [("skin", layout.skin), ("tongue", layout.tongue)] {
+            for entry in shots {
+                let folder = "cache/\(kind)/\(entry.shot)/"
+                if entry.flat {
+                    for file in entry.candidates { add(Rules.layoutFlat, file, "cache lies directly in cache/\(kind)/", fix: "move it to \(folder)\(URL(fileURLWithPath: file).lastPathComponent)") }
+                }
+                for file in entry.misnamed {
+                    add(Rules.cacheName, file, "named '\(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)' in folder '\(entry.shot)'", fix: "rename it to \(entry.shot).\(URL(fileURLWithPath: file).pathExtension)")
+                }
+                guard let chosen = entry.candidates.first else {
+                    if entry.misnamed.isEmpty { add(Rules.cacheMissing, folder, "no \(entry.shot).xml, .pc2 or .npy in the shot folder") }
+                    continue
+                }
+                if entry.candidates.count > 1 {
+                    add(Rules.cacheMultiple, folder, "\(entry.candidates.count) caches (\(entry.candidates.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))); the framework takes \(URL(fileURLWithPath: chosen).lastPathComponent)")
+                }
+                jobs.append(CacheJob(shot: entry.shot, file: chosen, tongue: kind == "tongue"))
+            }
+        }
+
+        let root = layout.root
+        let skinNeutral = self.skinNeutral, tongueNeutral = self.tongueNeutral
+        let total = jobs.count
+        let done = Counter()
+        let progress = options.progress
+        let outcomes = parallelMap(jobs) { job -> CacheOutcome in
+            defer { progress("read \(done.increment())/\(total) caches (\(job.file))") }
+            do {
+                let cache = try VertexCacheIO.read(root + "/" + job.file)
+                return .read(try CacheSummary(file: job.file, cache: cache, neutral: job.tongue ? tongueNeutral : skinNeutral))
+            } catch let error as FormatError {
+                return .failed(error)
+            } catch {
+                return .failed(FormatError(file: root + "/" + job.file, .wholeFile, "\(error)"))
+            }
+        }
+        for (job, outcome) in zip(jobs, outcomes) {
+            switch outcome {
+            case let .read(summary):
+                if job.tongue { tongueCaches[job.shot] = summary } else { skinCaches[job.shot] = summary }
+            case let .failed(error):
+                let rule = error.problem.contains("must be finite") ? Rules.cacheNonFinite : Rules.cacheUnreadable
+                add(rule, relative(error.file), describe(error))
+            }
+        }
+        determineFrameRate()
+        checkCacheContents(skinCaches, expectedVertices: &skinVertexCount, neutralFile: DatasetFiles.skinNeutral)
+        checkCacheContents(tongueCaches, expectedVertices: &tongueVertexCount, neutralFile: DatasetFiles.tongueNeutral)
+        checkTongueShots()
+    }
+
+    /// The dataset's frame rate: the one the cache headers agree on, else --fps, else 30.
+    private func determineFrameRate() {
+        let stated = (skinCaches.values.map { $0 } + tongueCaches.values.map { $0 }).compactMap { s in s.framesPerSecond.map { (s.file, $0) } }
+        let counts = Dictionary(grouping: stated, by: { $0.1 }).mapValues(\.count)
+        if let common = counts.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) })?.key {
+            framesPerSecond = common
+            summary.frameRateSource = "cache headers"
+            if let override = options.framesPerSecond, override != common {
+                summary.frameRateSource = "cache headers (--fps \(override) ignored for caches that state a rate)"
+            }
+            for (file, fps) in stated where fps != common {
+                add(Rules.cacheFrameRate, file, "\(format(fps)) fps, the other shots are \(format(common)) fps")
+            }
+        } else {
+            framesPerSecond = options.framesPerSecond ?? 30
+            summary.frameRateSource = options.framesPerSecond == nil ? "default (no cache states one; set --fps)" : "--fps"
+        }
+        summary.framesPerSecond = framesPerSecond
+        if framesPerSecond < 29.5 {
+            add(Rules.cacheFrameRateLow, "cache/", "\(format(framesPerSecond)) fps")
+        }
+    }
+
+    private func checkCacheContents(_ caches: [String: CacheSummary], expectedVertices: inout Int?, neutralFile: String) {
+        if expectedVertices == nil {
+            // No neutral: hold the shots to the vertex count most of them share.
+            let counts = Dictionary(grouping: caches.values, by: \.vertexCount).mapValues(\.count)
+            expectedVertices = counts.max { ($0.value, $0.key) < ($1.value, $1.key) }?.key
+        }
+        let hasNeutral = layout.exists(neutralFile)
+        for summary in caches.values.sorted(by: { $0.file < $1.file }) {
+            let file = summary.file
+            if let expected = expectedVertices, summary.vertexCount != expected {
+                add(Rules.cacheVertices, file, "\(summary.vertexCount) vertices, \(hasNeutral ? neutralFile : "most shots") has \(expected)")
+            }
+            if summary.format == .numpy, summary.storedType != "float32" || summary.variant.contains(">") {
+                add(Rules.cacheDtype, file, "stored as \(summary.variant.components(separatedBy: ", ").dropFirst().first ?? summary.storedType), expected <f4", fix: "faceprep convert \(file) <new>.npy")
+            }
+            if let reason = summary.unreadableMayaVariant {
+                add(Rules.cacheMayaVariant, file, "\(reason): the training framework cannot read it",
+                    fix: "faceprep convert \(file) <new folder>/\(URL(fileURLWithPath: file).lastPathComponent)\(summary.channels.count > 1 ? " --channel NAME" : ""), then replace the shot folder's files")
+            }
+            let seconds = Double(summary.frameCount) / (summary.framesPerSecond ?? framesPerSecond)
+            if !file.hasPrefix("cache/tongue"), seconds < 3 || seconds > 30 {
+                add(Rules.cacheDuration, file, String(format: "%.2f s (%d frames), recommended 3–30 s", seconds, summary.frameCount))
+            }
+            if let comparison = summary.comparison, let problem = comparison.problem {
+                switch problem {
+                case .rescaled:
+                    add(Rules.cacheScale, file, String(format: "bounding box %.3g× the neutral's%@", comparison.scaleRatio,
+                                                       abs(log10(comparison.scaleRatio) - 2) < 0.2 || abs(log10(comparison.scaleRatio) + 2) < 0.2 ? " (metres vs centimetres?)" : ""))
+                case .offset:
+                    add(Rules.cacheOffset, file, String(format: "mean frame's centre is %.0f%% of the head size away from the neutral's", comparison.centroidOffset * 100))
+                case .reordered:
+                    add(Rules.cacheOrder, file, String(format: "half the vertices are over %.0f%% of the head size from their neutral positions, the bounding box agrees: the vertex order differs", comparison.medianVertexDistance * 100))
+                }
+            }
+        }
+    }
+
+    private func checkTongueShots() {
+        guard layout.hasTongueFolder else { return }
+        let skinShots = Set(shots), tongueShots = Set(layout.tongue.map(\.shot))
+        for shot in shots where !tongueShots.contains(shot) {
+            add(Rules.tongueMissing, "cache/tongue/\(shot)/", "skin shot '\(shot)' has no tongue cache")
+        }
+        for shot in layout.tongue.map(\.shot) where !skinShots.contains(shot) {
+            add(Rules.tongueExtra, "cache/tongue/\(shot)/", "no skin shot named '\(shot)'")
+        }
+        for (shot, tongue) in tongueCaches {
+            if let skin = skinCaches[shot], skin.frameCount != tongue.frameCount {
+                add(Rules.tongueFrames, tongue.file, "\(tongue.frameCount) frames, the skin cache has \(skin.frameCount)")
+            }
+        }
+        summary.tongueShots = tongueCaches.count
+        summary.tongueVertices = tongueVertexCount
+    }
+
+    func format(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.3f", value)
+    }
+}
+
+/// A thread-safe counter for progress lines.
+final class Counter: Sendable {
+    private let value = Mutex<Int>(0)
+    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+}
+
+import Synchronization

@@ -1,0 +1,120 @@
+import Foundation
+import Formats
+
+/// Checks a whole dataset against every rule of the guide in one pass: each cache and WAV is read
+/// once (shots in parallel), then the rules run on what was learned.
+public enum DatasetValidator {
+    public static func validate(_ root: String, options: ValidationOptions = ValidationOptions()) throws -> ValidationReport {
+        let layout = try DatasetLayout.discover(root)
+        let context = ValidationContext(layout: layout, options: options)
+        context.run()
+        return ValidationReport(root: root, findings: context.sortedFindings, summary: context.summary)
+    }
+}
+
+/// The state of one validation run: the layout, what has been read, the findings so far.
+final class ValidationContext {
+    let layout: DatasetLayout
+    let options: ValidationOptions
+    private(set) var findings: [Finding] = []
+    var summary = ValidationReport.Summary()
+
+    /// geom/skin/neutral_pose.npy and geom/tongue/neutral_pose.npy when readable as [V, 3] floats.
+    var skinNeutral: [Float]?
+    var tongueNeutral: [Float]?
+    /// The skin vertex count the dataset should have (the neutral's, else the most common).
+    var skinVertexCount: Int?
+    var tongueVertexCount: Int?
+    /// Readable skin caches by shot.
+    var skinCaches: [String: CacheSummary] = [:]
+    var tongueCaches: [String: CacheSummary] = [:]
+    /// The dataset frame rate.
+    var framesPerSecond = 30.0
+
+    init(layout: DatasetLayout, options: ValidationOptions) {
+        self.layout = layout
+        self.options = options
+    }
+
+    func add(_ rule: Rule, _ file: String, _ message: String, fix: String? = nil) {
+        findings.append(Finding(rule, file: file, message, fix: fix))
+    }
+
+    var sortedFindings: [Finding] {
+        findings.sorted { ($0.severity, $0.file, $0.rule, $0.message) < ($1.severity, $1.file, $1.rule, $1.message) }
+    }
+
+    /// Shot names, from cache/skin.
+    var shots: [String] { layout.skin.map(\.shot) }
+
+    func run() {
+        checkLayout()
+        loadNeutrals()
+        readAndCheckCaches()
+        checkAudio()
+        checkGeometry()
+        checkTransforms()
+        checkBlendshapes()
+        checkDataset()
+    }
+
+    /// Relative path for messages about files given absolutely.
+    func relative(_ path: String) -> String {
+        path.hasPrefix(layout.root + "/") ? String(path.dropFirst(layout.root.count + 1)) : path
+    }
+
+    /// A FormatError's message with the file made relative.
+    func describe(_ error: Error) -> String {
+        guard let e = error as? FormatError else { return "\(error)" }
+        let place: String
+        switch e.location {
+        case let .byteOffset(offset): place = "byte \(offset): "
+        case let .element(name): place = "\(name): "
+        case .wholeFile: place = ""
+        }
+        let file = relative(e.file)
+        return (file.isEmpty ? "" : "") + place + e.problem
+    }
+
+    func checkLayout() {
+        if !layout.hasAudioFolder { add(Rules.layoutNoAudio, "audio/", "folder missing") }
+        if !layout.hasSkinFolder { add(Rules.layoutNoSkin, "cache/skin/", "folder missing") }
+        for stray in layout.strays { add(Rules.layoutStray, stray, "not a cache: the training framework will take it for a shot") }
+    }
+
+    /// Reads a `[V, 3]` float pose; reports problems under `rule`.
+    func readPose(_ file: String, rule: Rule, vertices expected: Int?) -> [Float]? {
+        guard layout.exists(file) else { return nil }
+        do {
+            let array = try NpyArray.read(layout.path(file))
+            guard array.shape.count == 2, array.shape[1] == 3 else {
+                add(rule, file, "shape \(array.shape), expected [vertices, 3]")
+                return nil
+            }
+            if array.dtype != .float32 {
+                add(rule, file, "dtype \(array.dtype) (\(array.dtype.name)), expected little-endian float32 (<f4)")
+            }
+            if let expected, array.shape[0] != expected {
+                add(rule, file, "\(array.shape[0]) vertices, the dataset's mesh has \(expected)")
+            }
+            let values = try array.floats()
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                add(rule, file, "vertex \(bad / 3) is \(values[bad]); positions must be finite")
+                return nil
+            }
+            return values
+        } catch {
+            add(rule, file, describe(error))
+            return nil
+        }
+    }
+
+    func loadNeutrals() {
+        skinNeutral = readPose(DatasetFiles.skinNeutral, rule: Rules.geomShape, vertices: nil)
+        skinVertexCount = skinNeutral.map { $0.count / 3 }
+        if layout.hasTongueFolder {
+            tongueNeutral = readPose(DatasetFiles.tongueNeutral, rule: Rules.geomShape, vertices: nil)
+            tongueVertexCount = tongueNeutral.map { $0.count / 3 }
+        }
+    }
+}
