@@ -67,10 +67,19 @@ extension ValidationContext {
                     add(Rules.augExtra, file, "no shot named '\(name)'")
                     continue
                 }
-                if let original = layout.audio[name].flatMap({ summaries[$0] }), let track = summaries[file],
-                   abs(track.duration - original.duration) > frame + 1e-9 {
-                    add(Rules.augDuration, file, String(format: "%.3f s, the original is %.3f s (%+.0f ms)", track.duration, original.duration,
-                                                        (track.duration - original.duration) * 1000))
+                // Judged against the animation when there is one (the original may be the wrong one).
+                guard let track = summaries[file] else { continue }
+                let reference: (seconds: Double, what: String)?
+                if let cache = skinCaches[name] {
+                    reference = (Double(cache.frameCount) / framesPerSecond, "the animation")
+                } else if let original = layout.audio[name].flatMap({ summaries[$0] }) {
+                    reference = (original.duration, "the original track")
+                } else {
+                    reference = nil
+                }
+                if let reference, abs(track.duration - reference.seconds) > frame + 1e-9 {
+                    add(Rules.augDuration, file, String(format: "%.3f s, %@ is %.3f s (%+.0f ms)", track.duration, reference.what, reference.seconds,
+                                                        (track.duration - reference.seconds) * 1000))
                 }
             }
         }

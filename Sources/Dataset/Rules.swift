@@ -39,7 +39,7 @@ public enum Rules {
     static let augMissing = Rule(.error, "AUG-MISSING", "Each augmented voice (audio/aug/<voice>/) must cover every shot.", fix: "generate the missing shot for this voice")
     static let augExtra = Rule(.warning, "AUG-EXTRA", "An augmented track must be named after a shot exactly.", fix: "rename it after its shot or remove it")
     static let augSubstring = Rule(.warning, "AUG-SUBSTRING", "The framework pairs augmented tracks with shots by substring, so a shot named like the start of another (shot1, shot10) also grabs the other's tracks.", fix: "rename shots so that no name contains another")
-    static let augDuration = Rule(.error, "AUG-DURATION", "An augmented track must last as long as its original to within one frame (same content, same timing).", fix: "regenerate the track with the original's timing")
+    static let augDuration = Rule(.error, "AUG-DURATION", "An augmented track must last as long as its shot's animation (and so its original) to within one frame: same content, same timing.", fix: "regenerate the track with the original's timing")
 
     // MARK: Geometry
     static let geomMissing = Rule(.error, "GEOM-MISSING", "The framework requires geom/skin/neutral_pose.npy, eye_close_pose_delta.npy, lip_open_pose_delta.npy and the three vertex lists (and geom/tongue/ files when there are tongue caches).", fix: "export the missing file as the guide describes")

@@ -15,16 +15,6 @@ func rawFloat32(_ path: String) throws -> [Float] {
     return ByteBuffer(data).decodeFloats(at: 0, count: data.count / 4, as: .float(bytes: 4, .littleEndian)) ?? []
 }
 
-/// Big-endian and little-endian byte helpers for hand-assembled files.
-func be32(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).bigEndian, Array.init) }
-func be64(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(truncatingIfNeeded: v).bigEndian, Array.init) }
-func le16(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt16(truncatingIfNeeded: v).littleEndian, Array.init) }
-func le32(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(truncatingIfNeeded: v).littleEndian, Array.init) }
-func le64(_ v: Int) -> [UInt8] { withUnsafeBytes(of: UInt64(truncatingIfNeeded: v).littleEndian, Array.init) }
-func ascii(_ s: String) -> [UInt8] { Array(s.utf8) }
-func beFloats(_ values: [Float]) -> [UInt8] { values.flatMap { be32(Int($0.bitPattern)) } }
-func beDoubles(_ values: [Double]) -> [UInt8] { values.flatMap { be64(Int(bitPattern: UInt(truncatingIfNeeded: $0.bitPattern))) } }
-
 func write(_ bytes: [UInt8], to path: String) throws {
     try Data(bytes).write(to: URL(fileURLWithPath: path))
 }

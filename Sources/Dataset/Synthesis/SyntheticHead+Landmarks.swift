@@ -36,18 +36,21 @@ extension SyntheticHead {
     /// The guide's three vertex lists, picked as the nearest distinct vertices to lid and lip lines.
     func vertexLists() -> (eyes: UpperLowerVertexList, lips: UpperLowerVertexList, lipSize: LipSizeVertexList) {
         var used = Set<Int>()
-        func pick(_ point: SIMD3<Double>) -> Int {
-            let index = nearest(point, excluding: used)
+        // Each vertex is picked within a horizontal band, so upper ones lie above lower ones even on
+        // a coarse mesh.
+        func pick(_ point: SIMD3<Double>, band: ClosedRange<Double>) -> Int {
+            let index = nearest(point, excluding: used) { band.contains($0.y) }
             used.insert(index)
             return index
         }
-        let eyeUpper = [pick(Self.leftEye + SIMD3(0, 1.2, 0)), pick(Self.rightEye + SIMD3(0, 1.2, 0))]
-        let eyeLower = [pick(Self.leftEye - SIMD3(0, 1.2, 0)), pick(Self.rightEye - SIMD3(0, 1.2, 0))]
+        let eyeUpper = [Self.leftEye, Self.rightEye].map { pick($0 + SIMD3(0, 1.2, 0), band: $0.y...($0.y + 3)) }
+        let eyeLower = [Self.leftEye, Self.rightEye].map { pick($0 - SIMD3(0, 1.2, 0), band: ($0.y - 3)...$0.y) }
         let xs: [Double] = [-2, -1, 0, 1, 2]
-        let lipUpper = xs.map { pick(Self.mouth + SIMD3($0, 1.0, 0)) }
-        let lipLower = xs.map { pick(Self.mouth + SIMD3($0, -1.0, 0)) }
-        let upperTop = xs.map { pick(Self.mouth + SIMD3($0, 2.6, 0)) }
-        let lowerBottom = xs.map { pick(Self.mouth + SIMD3($0, -2.6, 0)) }
+        let y = Self.mouth.y
+        let lipUpper = xs.map { pick(Self.mouth + SIMD3($0, 1.0, 0), band: y...(y + 1.8)) }
+        let lipLower = xs.map { pick(Self.mouth + SIMD3($0, -1.0, 0), band: (y - 1.8)...y) }
+        let upperTop = xs.map { pick(Self.mouth + SIMD3($0, 2.6, 0), band: (y + 1.8)...(y + 5)) }
+        let lowerBottom = xs.map { pick(Self.mouth + SIMD3($0, -2.6, 0), band: (y - 5)...(y - 1.8)) }
         return (UpperLowerVertexList(upper: eyeUpper, lower: eyeLower),
                 UpperLowerVertexList(upper: lipUpper, lower: lipLower),
                 LipSizeVertexList(upperLip: .init(top: upperTop, bottom: lipUpper), lowerLip: .init(top: lipLower, bottom: lowerBottom)))

@@ -38,15 +38,16 @@ struct SyntheticHead {
         return direction / (scaled * scaled).sum().squareRoot()
     }
 
-    /// The vertex nearest to `point` among those not in `excluded`.
-    func nearest(_ point: SIMD3<Double>, excluding excluded: Set<Int> = []) -> Int {
-        var best = 0, bestDistance = Double.infinity
-        for i in 0..<vertexCount where !excluded.contains(i) {
+    /// The vertex nearest to `point` among those not in `excluded` that satisfy `allowed` (any vertex
+    /// when none does).
+    func nearest(_ point: SIMD3<Double>, excluding excluded: Set<Int> = [], where allowed: (SIMD3<Double>) -> Bool = { _ in true }) -> Int {
+        var best = -1, bestDistance = Double.infinity
+        for i in 0..<vertexCount where !excluded.contains(i) && allowed(position(i)) {
             let d = position(i) - point
             let distance = (d * d).sum()
             if distance < bestDistance { bestDistance = distance; best = i }
         }
-        return best
+        return best >= 0 ? best : nearest(point, excluding: excluded)
     }
 
     /// Landmarks on the face.
