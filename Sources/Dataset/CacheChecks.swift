@@ -44,8 +44,8 @@ extension ValidationContext {
         let outcomes = parallelMap(jobs) { job -> CacheOutcome in
             defer { progress("read \(done.increment())/\(total) caches (\(job.file))") }
             do {
-                let cache = try VertexCacheIO.read(root + "/" + job.file)
-                return .read(try CacheSummary(file: job.file, cache: cache, neutral: job.tongue ? tongueNeutral : skinNeutral))
+                let frames = try VertexCacheIO.frames(root + "/" + job.file)
+                return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral))
             } catch let error as FormatError {
                 return .failed(error)
             } catch {

@@ -16,28 +16,52 @@ public struct CacheSummary: Sendable, Codable {
     /// Mean frame against the neutral pose, when a neutral of the same vertex count exists.
     public let comparison: PoseComparison?
 
-    init(file: String, cache: VertexCache, neutral: [Float]?) throws {
+    /// Streams the cache in blocks of frames, so memory stays at one block whatever its length.
+    init(file: String, frames: CacheFrames, neutral: [Float]?) throws {
         self.file = file
-        frameCount = cache.frameCount
-        vertexCount = cache.vertexCount
-        framesPerSecond = cache.framesPerSecond
-        format = cache.source.format
-        storedType = cache.source.storedType
-        variant = cache.source.variant
-        channels = cache.source.channels
-        if let neutral, neutral.count == cache.vertexCount * 3, cache.frameCount > 0 {
-            let mean = try CacheSummary.meanFrame(cache)
+        frameCount = frames.frameCount
+        vertexCount = frames.vertexCount
+        framesPerSecond = frames.framesPerSecond
+        format = frames.source.format
+        storedType = frames.source.storedType
+        variant = frames.source.variant
+        channels = frames.source.channels
+        let mean = try CacheSummary.meanFrame(frames)
+        if let neutral, neutral.count == frames.valuesPerFrame, frames.frameCount > 0 {
             comparison = PoseComparison(frame: mean[...], neutral: neutral[...])
         } else {
             comparison = nil
         }
     }
 
-    /// The average of all frames, `[V, 3]`, as one BLAS matrix-vector product over `[F, 3V]`.
-    static func meanFrame(_ cache: VertexCache) throws -> [Float] {
-        let matrix = try Matrix(rows: cache.frameCount, columns: cache.vertexCount * 3, elements: cache.positions)
-        let weights = [Float](repeating: 1 / Float(cache.frameCount), count: cache.frameCount)
-        return try matrix.multiplied(by: weights, transpose: .transposed)
+    static let framesPerBlock = 32
+
+    /// The average of all frames, `[V, 3]`: per block of frames one BLAS product `onesᵀ · block`,
+    /// which also exposes any NaN or infinity (they propagate into the sums) for an exact search.
+    static func meanFrame(_ frames: CacheFrames) throws -> [Float] {
+        let width = frames.valuesPerFrame
+        var mean = [Float](repeating: 0, count: width)
+        guard frames.frameCount > 0, width > 0 else { return mean }
+        var block = [Float](repeating: 0, count: framesPerBlock * width)
+        let scale = 1 / Float(frames.frameCount)
+        var start = 0
+        while start < frames.frameCount {
+            let count = min(framesPerBlock, frames.frameCount - start)
+            try frames.decode(start..<(start + count), into: &block)
+            let elements = count == framesPerBlock ? block : Array(block.prefix(count * width))
+            let matrix = try Matrix(rows: count, columns: width, elements: elements)
+            let sums = try matrix.multiplied(by: [Float](repeating: scale, count: count), transpose: .transposed)
+            if sums.contains(where: { !$0.isFinite }), let bad = elements.firstIndex(where: { !$0.isFinite }) {
+                let index = start * width + bad
+                let place = "frame \(index / width), vertex \((index % width) / 3), \(["x", "y", "z"][index % 3])"
+                let problem = "\(place) is \(elements[bad]); vertex positions must be finite numbers"
+                if let (file, offset) = frames.place(ofValue: index) { throw FormatError(file: file, .byteOffset(offset), problem) }
+                throw FormatError(file: frames.source.path, .element(place), problem)
+            }
+            for i in 0..<width { mean[i] += sums[i] }
+            start += count
+        }
+        return mean
     }
 
     /// Why the training framework cannot read this Maya cache variant, if it cannot.

@@ -25,10 +25,15 @@ public enum VertexCacheIO {
     /// Reads the cache at `path`. For a Maya cache give the .xml (or the .mc/.mcx beside it);
     /// `channel` selects one of several channels.
     public static func read(_ path: String, channel: String? = nil) throws -> VertexCache {
+        try frames(path, channel: channel).readAll()
+    }
+
+    /// Opens the cache at `path` for frame-by-frame decoding (see `CacheFrames`).
+    public static func frames(_ path: String, channel: String? = nil) throws -> CacheFrames {
         switch CacheFormat(path: path) {
-        case .mayaCache: return try MayaCache.read(path, channel: channel)
-        case .pointCache2: return try PointCache2.read(path)
-        case .numpy: return try NumpyCache.read(path)
+        case .mayaCache: return try MayaCache.frames(path, channel: channel)
+        case .pointCache2: return try PointCache2.frames(path)
+        case .numpy: return try NumpyCache.frames(path)
         case nil:
             throw FormatError(file: path, .wholeFile, "not a vertex cache: expected .xml/.mc/.mcx (Maya), .pc2 or .npy")
         }

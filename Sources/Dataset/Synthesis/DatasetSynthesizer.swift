@@ -37,7 +37,7 @@ public enum DatasetSynthesizer {
         for folder in ["audio", "cache/skin", "cache/tongue", "geom/skin", "geom/tongue", "xform", "bs_data"] {
             try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
-        var rng = SplitMix(seed: options.seed)
+        var rng = SeededRandomGenerator(seed: options.seed)
         let head = SyntheticHead(vertexCount: options.vertices)
         let poses = head.blendshapes(count: options.poses, seed: options.seed &+ 17)
         let tongue = SyntheticTongue()

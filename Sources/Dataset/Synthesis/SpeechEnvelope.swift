@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 
 /// Speech-like activity for synthetic shots, per animation frame in [0, 1]: from a real recording's
@@ -22,7 +23,7 @@ enum SpeechEnvelope {
     }
 
     /// Syllable bumps at about 4 Hz in phrases of 1–3 s with pauses, reproducible from `rng`.
-    static func synthetic(frames: Int, fps: Double, rng: inout SplitMix) -> [Double] {
+    static func synthetic(frames: Int, fps: Double, rng: inout SeededRandomGenerator) -> [Double] {
         var envelope = [Double](repeating: 0, count: frames)
         var t = Double.random(in: 0.2...0.5, using: &rng)
         let end = Double(frames) / fps - 0.2
@@ -46,7 +47,7 @@ enum SpeechEnvelope {
     }
 
     /// Voiced audio following `envelope`: harmonics of a gliding pitch plus a little noise.
-    static func audio(envelope: [Double], fps: Double, sampleRate: Int, pitch: Double, rng: inout SplitMix) -> [Float] {
+    static func audio(envelope: [Double], fps: Double, sampleRate: Int, pitch: Double, rng: inout SeededRandomGenerator) -> [Float] {
         let count = Int((Double(envelope.count) / fps * Double(sampleRate)).rounded())
         var phase = 0.0
         return (0..<count).map { n in

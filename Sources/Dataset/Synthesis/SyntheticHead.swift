@@ -105,7 +105,7 @@ struct SyntheticHead {
 
     /// `count` pose names (ARKit's first, then numbered extras) and their deltas `[V, 3]`.
     func blendshapes(count: Int, seed: UInt64) -> [(name: String, delta: [Float])] {
-        var rng = SplitMix(seed: seed)
+        var rng = SeededRandomGenerator(seed: seed)
         var result: [(String, [Float])] = []
         for k in 0..<count {
             let name = k < Self.arkitNames.count ? Self.arkitNames[k] : String(format: "extraPose%03d", k)
@@ -139,15 +139,3 @@ struct SyntheticHead {
     }
 }
 
-/// SplitMix64, so synthetic datasets are reproducible from `--seed`.
-struct SplitMix: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 
 /// A synthetic tongue: a flattened half-ellipsoid inside the mouth whose underside (the rigid
@@ -33,7 +34,7 @@ struct SyntheticTongue {
 
     /// `[F, V, 3]`: every frame rotated with the jaw about its hinge and shifted a little, the tip
     /// curling up and down on top of that.
-    func animate(jaw: [Double], rng: inout SplitMix) -> [Float] {
+    func animate(jaw: [Double], rng: inout SeededRandomGenerator) -> [Float] {
         var result: [Float] = []
         result.reserveCapacity(jaw.count * vertexCount * 3)
         var curl = 0.0

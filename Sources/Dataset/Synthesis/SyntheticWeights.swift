@@ -4,7 +4,7 @@ import Linalg
 /// Blendshape weights `[F, K]` in [0, 1] for synthetic shots: the jaw and mouth follow the speech
 /// envelope, smiles and brows drift slowly, the eyes blink every few seconds.
 enum SyntheticWeights {
-    static func make(names: [String], envelope: [Double], fps: Double, rng: inout SplitMix) -> Matrix<Float> {
+    static func make(names: [String], envelope: [Double], fps: Double, rng: inout SeededRandomGenerator) -> Matrix<Float> {
         let frames = envelope.count
         var weights = Matrix<Float>(rows: frames, columns: names.count)
         let blinkEvery = Int(fps * Double.random(in: 2.5...4, using: &rng))
@@ -28,7 +28,7 @@ enum SyntheticWeights {
     }
 
     /// Low-pass filtered noise in about [-1, 1], changing over `cutoffSeconds`.
-    private static func smoothNoise(frames: Int, fps: Double, cutoffSeconds: Double, rng: inout SplitMix) -> [Double] {
+    private static func smoothNoise(frames: Int, fps: Double, cutoffSeconds: Double, rng: inout SeededRandomGenerator) -> [Double] {
         let alpha = 1 / max(1, cutoffSeconds * fps)
         var value = Double.random(in: -1...1, using: &rng)
         var target = Double.random(in: -1...1, using: &rng)

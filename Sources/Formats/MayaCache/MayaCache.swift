@@ -8,6 +8,11 @@ public enum MayaCache {
     /// Reads a Maya cache given its .xml (or the .mc/.mcx beside it). `channel` selects a channel by
     /// name; without it the cache must have exactly one.
     public static func read(_ path: String, channel requested: String? = nil) throws -> VertexCache {
+        try frames(path, channel: requested).readAll()
+    }
+
+    /// Opens a Maya cache for frame-by-frame decoding; all structure and description checks happen here.
+    public static func frames(_ path: String, channel requested: String? = nil) throws -> CacheFrames {
         let url = URL(fileURLWithPath: path)
         let base = url.deletingPathExtension().path
         let ext = url.pathExtension.lowercased()
@@ -79,13 +84,13 @@ public enum MayaCache {
             notes.append("\(names.count) channels: the training framework reads only single-channel caches — run `faceprep convert --channel \(chosen)`")
         }
 
-        // Decode the chosen channel frame by frame into one array.
+        // Locate the chosen channel in every frame.
         guard let firstBlock = firstFrame.block.channels.first(where: { $0.name == chosen }) else {
             throw FormatError(file: firstFrame.file, .element("frame 0"), "channel '\(chosen)' missing")
         }
         let vertexCount = firstBlock.elementCount
-        let stride = vertexCount * 3
-        var positions = [Float](repeating: 0, count: frames.count * stride)
+        var segments: [CacheFrames.Segment] = []
+        segments.reserveCapacity(frames.count)
         var storedType = ""
         for (index, frame) in frames.enumerated() {
             guard let block = frame.block.channels.first(where: { $0.name == chosen }) else {
@@ -102,9 +107,7 @@ public enum MayaCache {
             default:
                 throw FormatError(file: frame.file, .byteOffset(block.dataOffset), "channel '\(chosen)' holds \(block.dataTag) data, not vertex positions (FVCA/DVCA)")
             }
-            guard frame.buffer.decodeFloats(at: block.dataOffset, count: stride, as: encoding, into: &positions, at: index * stride) else {
-                throw FormatError(file: frame.file, .byteOffset(block.dataOffset), "cannot read frame \(index) data")
-            }
+            segments.append(.init(buffer: frame.buffer, file: frame.file, offset: block.dataOffset, encoding: encoding))
         }
 
         // Check the description against what is present.
@@ -138,15 +141,8 @@ public enum MayaCache {
         let variant = "\(container.rawValue), \(description?.cacheType.rawValue ?? "OneFile")"
         let source = CacheSource(path: path, format: .mayaCache, variant: variant, storedType: storedType,
                                  channel: chosen, channels: names, notes: notes)
-        let cache = try VertexCache(frameCount: frames.count, vertexCount: vertexCount, positions: positions,
-                                    framesPerSecond: fps, startFrame: startFrame, source: source)
-        let valueBytes = storedType == "float64" ? 8 : 4
-        try cache.requireFinite { index in
-            let frame = frames[index / max(stride, 1)]
-            guard let block = frame.block.channels.first(where: { $0.name == chosen }) else { return nil }
-            return (frame.file, block.dataOffset + (index % max(stride, 1)) * valueBytes)
-        }
-        return cache
+        return CacheFrames(frameCount: frames.count, vertexCount: vertexCount, framesPerSecond: fps, startFrame: startFrame,
+                           source: source, segments: segments)
     }
 
     private static func parseBinary(_ path: String) throws -> (path: String, buffer: ByteBuffer, binary: MayaCacheBinary) {

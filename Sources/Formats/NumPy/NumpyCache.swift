@@ -1,9 +1,16 @@
 import Foundation
+import Linalg
 
 /// Vertex caches stored as .npy arrays `[frames, vertices, 3]` (the guide requires float32).
 public enum NumpyCache {
     public static func read(_ path: String) throws -> VertexCache {
-        let array = try NpyArray.read(path)
+        try frames(path).readAll()
+    }
+
+    /// Opens an .npy cache for frame-by-frame decoding. Float32/float64 arrays in C order are decoded
+    /// straight from the mapped file; others (float16, Fortran order) are converted once in memory.
+    public static func frames(_ path: String) throws -> CacheFrames {
+        var array = try NpyArray.read(path)
         guard array.shape.count == 3, array.shape[2] == 3 else {
             throw FormatError(file: path, .element("shape"), "shape \(array.shape) is not [frames, vertices, 3]")
         }
@@ -18,9 +25,20 @@ public enum NumpyCache {
         let source = CacheSource(path: path, format: .numpy,
                                  variant: "npy v\(array.version), \(array.dtype), \(array.fortranOrder ? "Fortran" : "C") order",
                                  storedType: array.dtype.name, notes: notes)
-        let cache = try VertexCache(frameCount: array.shape[0], vertexCount: array.shape[1], positions: array.floats(), source: source)
-        try cache.requireFinite { array.fortranOrder ? nil : (path, array.payloadOffset + $0 * array.dtype.itemSize) }
-        return cache
+        let converted = array.fortranOrder || array.dtype.itemSize == 2
+        if converted {
+            // Rare layouts: convert once to little-endian float32 in C order.
+            var bytes = ByteWriter()
+            bytes.append(floats: try array.floats(), width: 4, .littleEndian)
+            array = try NpyArray.parse(ByteBuffer(NpyWriter.assemble(dtype: .float32, shape: array.shape, body: bytes.bytes)), origin: path)
+        }
+        let frameBytes = array.shape[1] * 3 * array.dtype.itemSize
+        let encoding = NumericEncoding.float(bytes: array.dtype.itemSize, array.dtype.byteOrder)
+        let segments = (0..<array.shape[0]).map {
+            CacheFrames.Segment(buffer: array.payload, file: path, offset: $0 * frameBytes, encoding: encoding)
+        }
+        return CacheFrames(frameCount: array.shape[0], vertexCount: array.shape[1], framesPerSecond: nil, startFrame: 0,
+                           source: source, segments: segments, fileOffset: converted ? nil : array.payloadOffset)
     }
 
     public static func write(_ cache: VertexCache, to path: String, double: Bool) throws {

@@ -47,22 +47,24 @@ public enum PointCache2 {
     }
 
     public static func read(_ path: String) throws -> VertexCache {
-        let buffer: ByteBuffer
-        buffer = try ByteBuffer.mapFile(path)
+        try frames(path).readAll()
+    }
+
+    /// Opens a PC2 file for frame-by-frame decoding.
+    public static func frames(_ path: String) throws -> CacheFrames {
+        let buffer = try ByteBuffer.mapFile(path)
         let header = try header(buffer, path: path)
-        let count = header.sampleCount * header.pointCount * 3
-        guard let positions = buffer.decodeFloats(at: headerSize, count: count, as: .float(bytes: 4, .littleEndian)) else {
-            throw FormatError(file: path, .byteOffset(headerSize), "point data is truncated")
-        }
         var notes: [String] = []
         if header.sampleRate != 1 {
             notes.append("sample rate \(header.sampleRate): one sample every \(header.sampleRate) frames, not every frame")
         }
         let source = CacheSource(path: path, format: .pointCache2, variant: "PC2 v\(header.version)", storedType: "float32", notes: notes)
-        let cache = try VertexCache(frameCount: header.sampleCount, vertexCount: header.pointCount, positions: positions,
-                                    startFrame: Double(header.startFrame), source: source)
-        try cache.requireFinite { (path, headerSize + $0 * 4) }
-        return cache
+        let frameBytes = header.pointCount * 12
+        let segments = (0..<header.sampleCount).map {
+            CacheFrames.Segment(buffer: buffer, file: path, offset: headerSize + $0 * frameBytes, encoding: .float(bytes: 4, .littleEndian))
+        }
+        return CacheFrames(frameCount: header.sampleCount, vertexCount: header.pointCount, framesPerSecond: nil,
+                           startFrame: Double(header.startFrame), source: source, segments: segments)
     }
 
     public static func write(_ cache: VertexCache, to path: String) throws {

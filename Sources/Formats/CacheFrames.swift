@@ -1,0 +1,69 @@
+import Linalg
+
+/// A vertex cache opened for reading but not yet decoded: its header facts and where every frame's
+/// `3 × vertexCount` values lie in the (memory-mapped) file. `decode` reads any range of frames into
+/// a caller's buffer, so a 250 MB cache can be processed in blocks of a few frames without ever
+/// holding it whole; `readAll` makes a `VertexCache`.
+public struct CacheFrames: Sendable {
+    /// Where one frame's values are stored.
+    struct Segment: Sendable {
+        let buffer: ByteBuffer
+        let file: String
+        let offset: Int
+        let encoding: NumericEncoding
+    }
+
+    public let frameCount: Int
+    public let vertexCount: Int
+    public let framesPerSecond: Double?
+    public let startFrame: Double
+    public let source: CacheSource
+    let segments: [Segment]
+    /// Added to segment offsets to give offsets in the file; nil when the data was converted in memory.
+    let fileOffset: Int?
+
+    init(frameCount: Int, vertexCount: Int, framesPerSecond: Double?, startFrame: Double, source: CacheSource,
+         segments: [Segment], fileOffset: Int? = 0) {
+        self.fileOffset = fileOffset
+        self.frameCount = frameCount
+        self.vertexCount = vertexCount
+        self.framesPerSecond = framesPerSecond
+        self.startFrame = startFrame
+        self.source = source
+        self.segments = segments
+    }
+
+    /// Values per frame, `3 × vertexCount`.
+    public var valuesPerFrame: Int { vertexCount * 3 }
+
+    /// Decodes `frames` into `destination[0 ..< frames.count × valuesPerFrame]` (grown if needed).
+    public func decode(_ frames: Range<Int>, into destination: inout [Float]) throws {
+        let stride = valuesPerFrame
+        if destination.count < frames.count * stride { destination = [Float](repeating: 0, count: frames.count * stride) }
+        for (slot, frame) in frames.enumerated() {
+            let segment = segments[frame]
+            guard segment.buffer.decodeFloats(at: segment.offset, count: stride, as: segment.encoding,
+                                              into: &destination, at: slot * stride) else {
+                throw FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
+            }
+        }
+    }
+
+    /// The file and byte offset of coordinate `index` of the whole cache (frame-major).
+    public func place(ofValue index: Int) -> (file: String, offset: Int)? {
+        let stride = max(valuesPerFrame, 1)
+        guard let fileOffset, index >= 0, index / stride < segments.count else { return nil }
+        let segment = segments[index / stride]
+        return (segment.file, fileOffset + segment.offset + (index % stride) * segment.encoding.width)
+    }
+
+    /// Decodes every frame, refusing non-finite values with their place in the file.
+    public func readAll() throws -> VertexCache {
+        var positions = [Float]()
+        try decode(0..<frameCount, into: &positions)
+        let cache = try VertexCache(frameCount: frameCount, vertexCount: vertexCount, positions: positions,
+                                    framesPerSecond: framesPerSecond, startFrame: startFrame, source: source)
+        try cache.requireFinite { place(ofValue: $0) }
+        return cache
+    }
+}
