@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Linalg", "TestSupport"], exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Formats", "Linalg", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,136 @@
+import Foundation
+import Linalg
+
+/// Why a rigid fit cannot be made.
+public enum KabschError: Error, CustomStringConvertible, Equatable {
+    case tooFewPoints(Int)
+    case collinear
+    case shapeMismatch(String)
+    case badWeights
+
+    public var description: String {
+        switch self {
+        case let .tooFewPoints(n): return "a rigid fit needs at least 3 points, got \(n)"
+        case .collinear: return "the reference points lie on one line: the rotation about that line is undetermined"
+        case let .shapeMismatch(detail): return "rigid fit: \(detail)"
+        case .badWeights: return "rigid fit: weights must be finite, non-negative and not all zero"
+        }
+    }
+}
+
+/// Rigid fits of many frames to one reference (Kabsch): for each frame `t`, the proper rotation `R_t`
+/// (det +1; a reflection is never returned) and translation `t_t`, without scale, minimising
+/// `Σ wᵢ ‖R_t·qᵢ + t_t − pᵢ‖²` — frame → reference, the direction that stabilises a frame.
+///
+/// All frames are fitted at once: the weighted centroids and the F cross-covariance matrices come
+/// from one BLAS product of the frames `[F, 3N]` with a `[3N, 12]` matrix built from the reference,
+/// then one 3×3 SVD per frame. Everything is accumulated in Double.
+public struct Kabsch: Sendable {
+    /// Reference points `[N, 3]` (centimetres).
+    public let reference: [Double]
+    /// Per-point weights `[N]`, normalised to sum 1.
+    public let weights: [Double]
+    public var pointCount: Int { reference.count / 3 }
+    /// `[3N, 12]` row-major: columns 0–8 give H = Σ wᵢ qᵢ (pᵢ − p̄)ᵀ, columns 9–11 the centroid q̄.
+    private let projector: Matrix<Double>
+    private let referenceCentroid: SIMD3<Double>
+    /// Σ wᵢ ‖pᵢ − p̄‖².
+    private let referenceSpread: Double
+
+    /// - Parameters:
+    ///   - reference: `[N, 3]` points, N ≥ 3, not collinear.
+    ///   - weights: `[N]`, non-negative, not all zero; equal weights when nil.
+    public init(reference: [Double], weights: [Double]? = nil) throws {
+        let n = reference.count / 3
+        guard reference.count % 3 == 0 else { throw KabschError.shapeMismatch("reference has \(reference.count) values, not [N, 3]") }
+        guard n >= 3 else { throw KabschError.tooFewPoints(n) }
+        let w = weights ?? [Double](repeating: 1, count: n)
+        guard w.count == n, w.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw KabschError.badWeights }
+        let total = w.reduce(0, +)
+        guard total > 0 else { throw KabschError.badWeights }
+        let normalised = w.map { $0 / total }
+        var centroid = SIMD3<Double>.zero
+        for i in 0..<n { centroid += normalised[i] * SIMD3(reference[3 * i], reference[3 * i + 1], reference[3 * i + 2]) }
+        // Collinearity of the points that carry weight.
+        let carried = (0..<n).filter { normalised[$0] > 0 }.flatMap { Array(reference[(3 * $0)..<(3 * $0 + 3)]).map(Float.init) }
+        if try PointSetShape(points: carried).isCollinear { throw KabschError.collinear }
+
+        var b = Matrix<Double>(rows: 3 * n, columns: 12)
+        var spread = 0.0
+        for i in 0..<n {
+            let p = SIMD3(reference[3 * i], reference[3 * i + 1], reference[3 * i + 2]) - centroid
+            spread += normalised[i] * (p * p).sum()
+            for a in 0..<3 {
+                for c in 0..<3 { b[3 * i + a, 3 * a + c] = normalised[i] * p[c] }
+                b[3 * i + a, 9 + a] = normalised[i]
+            }
+        }
+        self.reference = reference
+        self.weights = normalised
+        self.projector = b
+        self.referenceCentroid = centroid
+        self.referenceSpread = spread
+    }
+
+    /// The fit of each frame.
+    public struct Fit: Sendable {
+        public let transform: RigidTransform
+        /// Weighted RMS distance `√(Σ wᵢ ‖R·qᵢ + t − pᵢ‖²)` after the fit (mesh units).
+        public let rmsResidual: Double
+    }
+
+    /// Fits `frameCount` frames given as `[F, N, 3]` row-major (Float or Double).
+    public func fit<S: LinalgScalar>(frames: [S], frameCount: Int) throws -> [Fit] {
+        let width = 3 * pointCount
+        guard frames.count == frameCount * width else {
+            throw KabschError.shapeMismatch("\(frames.count) values are not \(frameCount) frames × \(pointCount) points × 3")
+        }
+        let weightsPerCoordinate = weights.flatMap { [$0, $0, $0] }
+        var fits: [Fit] = []
+        fits.reserveCapacity(frameCount)
+        // Blocks of frames bound the Double copy (a few tens of MB) however long the shot is.
+        let framesPerBlock = max(1, min(frameCount, (1 << 22) / max(width, 1)))
+        var start = 0
+        while start < frameCount {
+            let count = min(framesPerBlock, frameCount - start)
+            var block = [Double](repeating: 0, count: count * width)
+            var norms = [Double](repeating: 0, count: count)
+            for f in 0..<count {
+                var norm = 0.0
+                for j in 0..<width {
+                    let value = Double(frames[(start + f) * width + j])
+                    block[f * width + j] = value
+                    norm += weightsPerCoordinate[j] * value * value
+                }
+                norms[f] = norm
+            }
+            let moments = try Matrix(rows: count, columns: width, elements: block).multiplied(by: projector)   // [count, 12]
+            for f in 0..<count { fits.append(fit(moments: moments.row(f), weightedNorm: norms[f])) }
+            start += count
+        }
+        return fits
+    }
+
+    /// One frame's fit from its row of moments (H row-major, then q̄) and Σ wᵢ‖qᵢ‖².
+    private func fit(moments row: [Double], weightedNorm: Double) -> Fit {
+        let h = Matrix3(rowMajor: Array(row[0..<9]))
+        let centroid = SIMD3(row[9], row[10], row[11])
+        let rotation = Self.rotation(fromCrossCovariance: h)
+        let translation = referenceCentroid - rotation * centroid
+        // Σ w‖R q' − p'‖² = Σ w‖q'‖² + Σ w‖p'‖² − 2 tr(R H), with Σ w‖q'‖² = Σ w‖q‖² − ‖q̄‖².
+        let frameSpread = weightedNorm - (centroid * centroid).sum()
+        let traceRH = (0..<3).reduce(0.0) { sum, a in sum + (0..<3).reduce(0.0) { $0 + rotation[a, $1] * h[$1, a] } }
+        let residual = max(0, frameSpread + referenceSpread - 2 * traceRH)
+        return Fit(transform: RigidTransform(rotation: rotation, translation: translation), rmsResidual: residual.squareRoot())
+    }
+
+    /// The proper rotation maximising tr(R·H) for H = Σ w q' p'ᵀ: R = V·diag(1, 1, d)·Uᵀ with
+    /// d = sign det(V·Uᵀ), which turns a reflection into the nearest rotation.
+    public static func rotation(fromCrossCovariance h: Matrix3) -> Matrix3 {
+        let svd = SVD3x3(h)
+        let vut = svd.v * svd.u.transposed
+        let d: Double = vut.determinant < 0 ? -1 : 1
+        let correction = Matrix3(rows: SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, d))
+        return svd.v * correction * svd.u.transposed
+    }
+}
