@@ -79,8 +79,19 @@ public struct Kabsch: Sendable {
         public let rmsResidual: Double
     }
 
-    /// Fits `frameCount` frames given as `[F, N, 3]` row-major (Float or Double).
-    public func fit<S: LinalgScalar>(frames: [S], frameCount: Int) throws -> [Fit] {
+    /// Fits `frameCount` frames given as `[F, N, 3]` row-major.
+    public func fit(frames: [Float], frameCount: Int) throws -> [Fit] {
+        try fitFrames(frames, frameCount: frameCount)
+    }
+
+    /// Fits `frameCount` frames given as `[F, N, 3]` row-major.
+    public func fit(frames: [Double], frameCount: Int) throws -> [Fit] {
+        try fitFrames(frames, frameCount: frameCount)
+    }
+
+    // Generic only inside this module, so each public entry point gets a specialised copy (a generic
+    // public function would run its per-element conversion through protocol witnesses).
+    private func fitFrames<S: LinalgScalar>(_ frames: [S], frameCount: Int) throws -> [Fit] {
         let width = 3 * pointCount
         guard frames.count == frameCount * width else {
             throw KabschError.shapeMismatch("\(frames.count) values are not \(frameCount) frames × \(pointCount) points × 3")

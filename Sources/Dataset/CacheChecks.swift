@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Formats
 
@@ -45,7 +46,7 @@ extension ValidationContext {
             defer { progress("read \(done.increment())/\(total) caches (\(job.file))") }
             do {
                 let frames = try VertexCacheIO.frames(root + "/" + job.file)
-                return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral))
+                return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral, checkHead: !job.tongue))
             } catch let error as FormatError {
                 return .failed(error)
             } catch {
@@ -112,6 +113,11 @@ extension ValidationContext {
             let seconds = Double(summary.frameCount) / (summary.framesPerSecond ?? framesPerSecond)
             if !file.hasPrefix("cache/tongue"), seconds < 3 || seconds > 30 {
                 add(Rules.cacheDuration, file, String(format: "%.2f s (%d frames), recommended 3–30 s", seconds, summary.frameCount))
+            }
+            if let head = summary.headMotion, !head.passed {
+                add(Rules.headMotion, file, String(format: "the head moves rigidly: up to %.2f° of rotation and %.3g mesh units (%.2f%% of the head height) of translation, worst at frame %d; limits %.2f° and %.2f%%",
+                                                   head.maxRotationDegrees, head.maxTranslation, head.maxTranslationPercent, head.worstFrame,
+                                                   HeadMotion.rotationLimitDegrees, HeadMotion.translationLimitPercent))
             }
             if let comparison = summary.comparison, let problem = comparison.problem {
                 switch problem {

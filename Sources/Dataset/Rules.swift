@@ -25,6 +25,9 @@ public enum Rules {
     static let tongueExtra = Rule(.warning, "TONGUE-EXTRA", "A tongue cache must match a skin shot by name; this one has no skin shot.", fix: "rename it to its skin shot or remove it")
     static let tongueFrames = Rule(.error, "TONGUE-FRAMES", "A tongue cache must have as many frames as its skin cache.", fix: "re-export the tongue over the same frame range")
 
+    // MARK: Static head
+    static let headMotion = Rule(.error, "HEAD-MOTION", "The head must be completely static: rigid rotation or translation of the whole head (estimated robustly, so expressions do not count) contaminates training.", fix: "stabilise the head before exporting; faceprep stabilize writes a stabilised copy of a cache")
+
     // MARK: Audio
     static let audioMissing = Rule(.error, "AUDIO-MISSING", "Every shot needs audio/<shot>.wav with exactly the shot's name.", fix: "export the shot's audio as audio/<shot>.wav")
     static let audioOrphan = Rule(.warning, "AUDIO-ORPHAN", "Every WAV should belong to a shot; this one has no cache and is ignored.", fix: "add its cache or remove it")
@@ -78,7 +81,7 @@ public enum Rules {
         layoutNoAudio, layoutNoSkin, layoutStray, layoutFlat,
         cacheMissing, cacheMultiple, cacheName, cacheUnreadable, cacheNonFinite, cacheVertices, cacheFrameRate,
         cacheFrameRateLow, cacheDtype, cacheDuration, cacheScale, cacheOffset, cacheOrder, cacheMayaVariant,
-        tongueMissing, tongueExtra, tongueFrames,
+        tongueMissing, tongueExtra, tongueFrames, headMotion,
         audioMissing, audioOrphan, audioFormat, audioUnreadable, audioRate, audioDepth, audioDuration, audioChannels,
         audioSilent, audioClipped, augMissing, augExtra, augSubstring, augDuration,
         geomMissing, geomShape, geomNotDelta, geomListStructure, geomListRange, geomListDuplicate, geomListOrder, tongueRigid,

@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 import Formats
 import Linalg
 
@@ -15,9 +16,11 @@ public struct CacheSummary: Sendable, Codable {
     public let channels: [String]
     /// Mean frame against the neutral pose, when a neutral of the same vertex count exists.
     public let comparison: PoseComparison?
+    /// Rigid head motion against the neutral (skin caches with a matching neutral).
+    public let headMotion: HeadMotion.Summary?
 
     /// Streams the cache in blocks of frames, so memory stays at one block whatever its length.
-    init(file: String, frames: CacheFrames, neutral: [Float]?) throws {
+    init(file: String, frames: CacheFrames, neutral: [Float]?, checkHead: Bool) throws {
         self.file = file
         frameCount = frames.frameCount
         vertexCount = frames.vertexCount
@@ -26,22 +29,31 @@ public struct CacheSummary: Sendable, Codable {
         storedType = frames.source.storedType
         variant = frames.source.variant
         channels = frames.source.channels
-        let mean = try CacheSummary.meanFrame(frames)
-        if let neutral, neutral.count == frames.valuesPerFrame, frames.frameCount > 0 {
+        let matching = neutral.flatMap { $0.count == frames.valuesPerFrame && frames.frameCount > 0 ? $0 : nil }
+        let sample = matching != nil && checkHead ? HeadMotion.sampleIndices(vertexCount: frames.vertexCount) : []
+        let (mean, sampled) = try CacheSummary.stream(frames, sampling: sample)
+        if let neutral = matching {
             comparison = PoseComparison(frame: mean[...], neutral: neutral[...])
+            headMotion = sample.isEmpty ? nil : try? HeadMotion.estimate(
+                reference: sample.flatMap { i in (0..<3).map { Double(neutral[3 * i + $0]) } }, frames: sampled,
+                frameCount: frames.frameCount, headHeight: BoundingBox(points: neutral)?.size.y ?? 1).summary
         } else {
             comparison = nil
+            headMotion = nil
         }
     }
 
     static let framesPerBlock = 32
 
-    /// The average of all frames, `[V, 3]`: per block of frames one BLAS product `onesᵀ · block`,
-    /// which also exposes any NaN or infinity (they propagate into the sums) for an exact search.
-    static func meanFrame(_ frames: CacheFrames) throws -> [Float] {
+    /// One pass over the cache: the average of all frames, `[V, 3]` — per block of frames one BLAS
+    /// product `onesᵀ · block`, which also exposes any NaN or infinity (they propagate into the sums)
+    /// for an exact search — and the positions of the `sampling` vertices in every frame, `[F, S, 3]`.
+    static func stream(_ frames: CacheFrames, sampling: [Int]) throws -> (mean: [Float], sampled: [Float]) {
         let width = frames.valuesPerFrame
         var mean = [Float](repeating: 0, count: width)
-        guard frames.frameCount > 0, width > 0 else { return mean }
+        var sampled = [Float]()
+        sampled.reserveCapacity(frames.frameCount * sampling.count * 3)
+        guard frames.frameCount > 0, width > 0 else { return (mean, sampled) }
         var block = [Float](repeating: 0, count: framesPerBlock * width)
         let scale = 1 / Float(frames.frameCount)
         var start = 0
@@ -59,9 +71,15 @@ public struct CacheSummary: Sendable, Codable {
                 throw FormatError(file: frames.source.path, .element(place), problem)
             }
             for i in 0..<width { mean[i] += sums[i] }
+            for f in 0..<count {
+                for v in sampling {
+                    let base = f * width + 3 * v
+                    sampled.append(elements[base]); sampled.append(elements[base + 1]); sampled.append(elements[base + 2])
+                }
+            }
             start += count
         }
-        return mean
+        return (mean, sampled)
     }
 
     /// Why the training framework cannot read this Maya cache variant, if it cannot.

@@ -8,6 +8,8 @@ public enum Transpose: Sendable {
 ///
 /// `op(A)` is `[m, k]`, `op(B)` is `[k, n]` and `C` must already be `[m, n]`. Views are read in place.
 /// - Throws: `LinalgError.shapeMismatch` when the shapes do not chain.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func gemm<Scalar: LinalgScalar>(
     _ a: MatrixView<Scalar>, _ b: MatrixView<Scalar>,
     transposeA: Transpose = .none, transposeB: Transpose = .none,
@@ -42,6 +44,8 @@ public func gemm<Scalar: LinalgScalar>(
 
 extension Matrix {
     /// `op(self) · op(other)` as a new matrix.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func multiplied(
         by other: Matrix, transposeSelf: Transpose = .none, transposeOther: Transpose = .none
     ) throws -> Matrix {
@@ -53,6 +57,8 @@ extension Matrix {
     }
 
     /// `op(self) · x` for a vector `x` (BLAS `?gemv`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func multiplied(by x: [Scalar], transpose: Transpose = .none) throws -> [Scalar] {
         let (outCount, inCount) = transpose.isTransposed ? (columns, rows) : (rows, columns)
         guard x.count == inCount else {
@@ -78,6 +84,8 @@ extension Matrix {
     ///
     /// - Parameter ofColumns: `true` for `AᵀA` (`[columns, columns]`, inner products of columns),
     ///   `false` for `AAᵀ` (`[rows, rows]`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gram(ofColumns: Bool = true) throws -> Matrix {
         let n = ofColumns ? columns : rows
         let k = ofColumns ? rows : columns

@@ -12,6 +12,8 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
     public internal(set) var elements: [Scalar]
 
     /// A `rows × columns` matrix with every element equal to `value`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative")
         self.rows = rows
@@ -21,6 +23,8 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
 
     /// A matrix over existing row-major elements.
     /// - Throws: `LinalgError.shapeMismatch` when `elements.count != rows * columns`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public init(rows: Int, columns: Int, elements: [Scalar]) throws {
         guard rows >= 0, columns >= 0, elements.count == rows * columns else {
             throw LinalgError.shapeMismatch(
@@ -71,6 +75,8 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
     public var shape: [Int] { [rows, columns] }
 
     /// One row as an array.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func row(_ index: Int) -> [Scalar] {
         Array(elements[index * columns ..< (index + 1) * columns])
     }

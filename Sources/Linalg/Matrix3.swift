@@ -3,6 +3,7 @@
 public struct Matrix3: Sendable, Equatable {
     public var row0: SIMD3<Double>, row1: SIMD3<Double>, row2: SIMD3<Double>
 
+    @inlinable
     public init(rows row0: SIMD3<Double>, _ row1: SIMD3<Double>, _ row2: SIMD3<Double>) {
         self.row0 = row0
         self.row1 = row1
@@ -46,6 +47,7 @@ public struct Matrix3: Sendable, Equatable {
         (row0 * cross(row1, row2)).sum()
     }
 
+    @inlinable
     public static func * (m: Matrix3, v: SIMD3<Double>) -> SIMD3<Double> {
         SIMD3((m.row0 * v).sum(), (m.row1 * v).sum(), (m.row2 * v).sum())
     }
