@@ -10,10 +10,11 @@ struct FacePrep: ParsableCommand {
         discussion: """
             Exit codes: 0 clean, 1 findings or errors in the data, 2 usage or I/O failure.
 
-            Planned, each arriving with its own issue: head, stabilize, tongue and jaw (rigid \
-            motion), solve (blendshape weights), sync (audio/animation alignment), bench.
+            Planned, each arriving with its own issue: solve (blendshape weights), sync \
+            (audio/animation alignment), bench.
             """,
-        subcommands: [ValidateCommand.self, SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
+        subcommands: [ValidateCommand.self, HeadCommand.self, StabilizeCommand.self, TongueCommand.self, JawCommand.self,
+                      SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
     )
 
     /// Runs the chosen subcommand with FacePrep's exit codes: a command reports findings by throwing

@@ -1,0 +1,73 @@
+import Analysis
+import Foundation
+import Formats
+import Linalg
+
+/// `faceprep tongue`: per-frame rigid transforms of every tongue shot from its rigid vertices.
+public enum TongueCheck {
+    /// Rigid vertices may drift by at most this fraction of the tongue's size (bounding-box diagonal).
+    public static let residualLimit = 0.005
+
+    public struct Report: Sendable, Codable {
+        public let rigidVertices: [Int]
+        public let shots: [RigidSetFit]
+        public let errors: [String]
+        public var flagged: Int { shots.filter(\.deforms).count + errors.count }
+    }
+
+    /// Fits every tongue shot; writes `tongue_rigid_transforms.npz` into `output`, and with
+    /// `writeStabilized` the stabilised caches as Maya caches under `output/tongue_stabilized/`.
+    public static func run(_ root: String, output: String, writeStabilized: Bool,
+                           progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+        let layout = try DatasetLayout.discover(root)
+        let neutral = try NumpyNeutral.read(layout.path(DatasetFiles.tongueNeutral))
+        let rigid = try JSONFile.read([Int].self, from: layout.path(DatasetFiles.tongueRigid))
+        let vertexCount = neutral.count / 3
+        guard Set(rigid).count >= 3, rigid.allSatisfy({ $0 >= 0 && $0 < vertexCount }) else {
+            throw FormatError(file: layout.path(DatasetFiles.tongueRigid), .wholeFile,
+                              "needs at least 3 distinct indices in [0, \(vertexCount)); faceprep validate explains")
+        }
+        guard !layout.tongue.isEmpty else { throw FormatError(file: root, .element("cache/tongue"), "no tongue caches") }
+        let reference = rigid.flatMap { i in (0..<3).map { Double(neutral[3 * i + $0]) } }
+        let limit = residualLimit * (BoundingBox(points: neutral)?.diagonal ?? 1)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let done = Counter()
+        let outcomes = parallelMap(layout.tongue) { entry -> Result<RigidSetFit, FormatError> in
+            defer { progress("tongue \(done.increment())/\(layout.tongue.count): \(entry.shot)") }
+            do {
+                guard let file = entry.candidates.first else { throw FormatError(file: root, .element("cache/tongue/\(entry.shot)"), "no cache") }
+                let cache = try VertexCacheIO.read(layout.path(file))
+                guard cache.vertexCount == vertexCount else {
+                    throw FormatError(file: layout.path(file), .wholeFile, "\(cache.vertexCount) vertices, the tongue neutral has \(vertexCount)")
+                }
+                var points = [Float]()
+                points.reserveCapacity(cache.frameCount * rigid.count * 3)
+                for f in 0..<cache.frameCount {
+                    let frame = cache.frame(f)
+                    for i in rigid { points += frame[(frame.startIndex + 3 * i)..<(frame.startIndex + 3 * i + 3)] }
+                }
+                let (fit, transforms) = try RigidSetFit.fit(shot: entry.shot, reference: reference, frames: points, frameCount: cache.frameCount,
+                                              limit: limit, labels: rigid)
+                if writeStabilized {
+                    var stabilised = try VertexCache(
+                        frameCount: cache.frameCount, vertexCount: cache.vertexCount,
+                        positions: try RigidTransform.apply(transforms, to: cache.positions, vertexCount: cache.vertexCount),
+                        framesPerSecond: cache.framesPerSecond, startFrame: cache.startFrame, source: cache.source)
+                    if stabilised.framesPerSecond == nil { stabilised.framesPerSecond = 30 }
+                    let folder = "\(output)/tongue_stabilized/\(entry.shot)"
+                    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    try MayaCache.write(stabilised, to: "\(folder)/\(entry.shot).xml")
+                }
+                return .success(fit)
+            } catch let error as FormatError {
+                return .failure(error)
+            } catch {
+                return .failure(FormatError(file: root, .element(entry.shot), "\(error)"))
+            }
+        }
+        let fits = outcomes.compactMap { try? $0.get() }
+        let errors = outcomes.compactMap { outcome -> String? in if case let .failure(e) = outcome { return "\(e)" } else { return nil } }
+        if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: "\(output)/tongue_rigid_transforms.npz") }
+        return Report(rigidVertices: rigid, shots: fits, errors: errors)
+    }
+}
