@@ -114,7 +114,8 @@ extension ValidationContext {
             if !file.hasPrefix("cache/tongue"), seconds < 3 || seconds > 30 {
                 add(Rules.cacheDuration, file, String(format: "%.2f s (%d frames), recommended 3–30 s", seconds, summary.frameCount))
             }
-            if let head = summary.headMotion, !head.passed {
+            // A shot in another scale, place or vertex order is reported as such; its "motion" would only echo that.
+            if let head = summary.headMotion, !head.passed, summary.comparison?.problem == nil {
                 add(Rules.headMotion, file, String(format: "the head moves rigidly: up to %.2f° of rotation and %.3g mesh units (%.2f%% of the head height) of translation, worst at frame %d; limits %.2f° and %.2f%%",
                                                    head.maxRotationDegrees, head.maxTranslation, head.maxTranslationPercent, head.worstFrame,
                                                    HeadMotion.rotationLimitDegrees, HeadMotion.translationLimitPercent))
