@@ -59,7 +59,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LinalgBenchmark",
-            dependencies: ["Linalg", "Formats"],
+            dependencies: ["Linalg", "Formats", "Analysis"],
             path: "Benchmarks/LinalgBenchmark"
         ),
 

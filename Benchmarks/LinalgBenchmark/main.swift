@@ -4,20 +4,26 @@
 //
 // Prints one line per measurement: best and median over the repetitions. Timing lives here, never in tests.
 import Foundation
+import Analysis
 import Formats
 import Linalg
 
 struct Options {
     var threads: Int?
     var repetitions = 7
+    /// Sections to run: linalg, formats, kabsch (all by default).
+    var sections: Set<String> = ["linalg", "formats", "kabsch"]
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
         while let argument = iterator.next() {
             switch argument {
             case "--threads": threads = iterator.next().flatMap(Int.init)
             case "--repeat": repetitions = iterator.next().flatMap(Int.init) ?? repetitions
+            case "linalg", "formats", "kabsch":
+                if sections.count == 3 { sections = [] }
+                sections.insert(argument)
             default:
-                FileHandle.standardError.write(Data("usage: faceprep-bench [--threads N] [--repeat N]\n".utf8))
+                FileHandle.standardError.write(Data("usage: faceprep-bench [linalg] [formats] [kabsch] [--threads N] [--repeat N]\n".utf8))
                 exit(2)
             }
         }
@@ -53,6 +59,7 @@ let options = Options(CommandLine.arguments)
 if let threads = options.threads { BLASThreads.count = threads }
 print("faceprep-bench: \(NumericLibraries.current().openBLASConfiguration); BLAS threads \(BLASThreads.count); \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
+if options.sections.contains("linalg") {
 // The solver's batched stage: Dᵀ (poses × 3·masked vertices) times the shot's targets (3·vertices × frames).
 let (poses, coordinates, frames) = (52, 72_006, 900)
 let dt = try randomMatrix(poses, coordinates)
@@ -86,6 +93,9 @@ let copyTime = measure(options.repetitions) {
 report("memcpy 259 MB (24,002 × 900 float xyz)", copyTime,
        String(format: "%.2f GB/s (best)", Double(bytes) / copyTime.best / 1e9))
 
+}
+
+if options.sections.contains("formats") {
 // Reading a page-cached 24,002-vertex × 900-frame cache in each format (written first, then read once
 // to warm the page cache). Throughput counts the file's bytes.
 let directory = NSTemporaryDirectory() + "faceprep-bench-\(ProcessInfo.processInfo.processIdentifier)"
@@ -105,3 +115,36 @@ for name in ["cache.npy", "cache.pc2", "cache.xml", "cache.mcx"] {
     report("read \(name) (\(size / 1_000_000) MB)", time, String(format: "%.2f GB/s (best)", Double(size) / time.best / 1e9))
 }
 try? FileManager.default.removeItem(atPath: directory)
+}
+
+if options.sections.contains("kabsch") {
+    // Kabsch: 100,000 frames × 8 rigid points, and 900 frames × 24,002 vertices (the head check's size),
+    // against the numpy batched-SVD script in the same run.
+    var rng = SeededRandomGenerator(seed: 1)
+    var numpy: [String: Double] = [:]
+    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("kabsch_numpy.py").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3", script]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    if (try? process.run()) != nil {
+        process.waitUntilExit()
+        for line in String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n") {
+            let f = line.split(separator: " ")
+            if f.count == 5, let seconds = Double(f[4]) { numpy["\(f[2])x\(f[3])"] = seconds }
+        }
+    }
+    for (frames, points) in [(100_000, 8), (900, 24_002)] {
+        let reference = (0..<(points * 3)).map { _ in Double.random(in: -10...10, using: &rng) }
+        var data = [Float](repeating: 0, count: frames * points * 3)
+        for f in 0..<frames { for k in 0..<(points * 3) { data[f * points * 3 + k] = Float(reference[k] + Double.random(in: -0.01...0.01, using: &rng)) } }
+        let kabsch = try Kabsch(reference: reference)
+        let time = try measure(min(options.repetitions, 5)) { _ = try kabsch.fit(frames: data, frameCount: frames) }
+        var extra = String(format: "%.0f frames/s", Double(frames) / time.best)
+        if let reference = numpy["\(frames)x\(points)"] {
+            extra += String(format: "; numpy %.1f ms = %.0f frames/s; %.1f× numpy", reference * 1e3, Double(frames) / reference, reference / time.best)
+        }
+        report("Kabsch \(frames) frames × \(points) points", time, extra)
+    }
+}

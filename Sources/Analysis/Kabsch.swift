@@ -24,7 +24,8 @@ public enum KabschError: Error, CustomStringConvertible, Equatable {
 ///
 /// All frames are fitted at once: the weighted centroids and the F cross-covariance matrices come
 /// from one BLAS product of the frames `[F, 3N]` with a `[3N, 12]` matrix built from the reference,
-/// then one 3×3 SVD per frame. Everything is accumulated in Double.
+/// then one 3×3 polar decomposition (Newton; a Jacobi SVD when H is a reflection or nearly
+/// singular) per frame. Everything is accumulated in Double, the frames widened a block at a time.
 public struct Kabsch: Sendable {
     /// Reference points `[N, 3]` (centimetres).
     public let reference: [Double]
@@ -97,40 +98,24 @@ public struct Kabsch: Sendable {
             throw KabschError.shapeMismatch("\(frames.count) values are not \(frameCount) frames × \(pointCount) points × 3")
         }
         let weightsPerCoordinate = weights.flatMap { [$0, $0, $0] }
-        var fits: [Fit] = []
-        fits.reserveCapacity(frameCount)
-        // Blocks of frames bound the Double copy (a few tens of MB) however long the shot is.
-        let framesPerBlock = max(1, min(frameCount, (1 << 22) / max(width, 1)))
-        var start = 0
-        while start < frameCount {
-            let count = min(framesPerBlock, frameCount - start)
-            var block = [Double](repeating: 0, count: count * width)
-            var norms = [Double](repeating: 0, count: count)
-            for f in 0..<count {
-                var norm = 0.0
-                for j in 0..<width {
-                    let value = Double(frames[(start + f) * width + j])
-                    block[f * width + j] = value
-                    norm += weightsPerCoordinate[j] * value * value
-                }
-                norms[f] = norm
-            }
-            let moments = try Matrix(rows: count, columns: width, elements: block).multiplied(by: projector)   // [count, 12]
-            for f in 0..<count { fits.append(fit(moments: moments.row(f), weightedNorm: norms[f])) }
-            start += count
-        }
+        let (moments, norms) = try widenedProduct(frames, rowCount: frameCount, columns: width,
+                                                  weights: weightsPerCoordinate, by: projector)   // [F, 12]
+        let elements = moments.elements
+        let fits = concurrentMap(frameCount) { f in fit(moments: elements, row: f, weightedNorm: norms[f]) }
         return fits
     }
 
     /// One frame's fit from its row of moments (H row-major, then q̄) and Σ wᵢ‖qᵢ‖².
-    private func fit(moments row: [Double], weightedNorm: Double) -> Fit {
-        let h = Matrix3(rowMajor: Array(row[0..<9]))
-        let centroid = SIMD3(row[9], row[10], row[11])
+    private func fit(moments: [Double], row: Int, weightedNorm: Double) -> Fit {
+        let m = row * 12
+        let h = Matrix3(rows: SIMD3(moments[m], moments[m + 1], moments[m + 2]), SIMD3(moments[m + 3], moments[m + 4], moments[m + 5]),
+                        SIMD3(moments[m + 6], moments[m + 7], moments[m + 8]))
+        let centroid = SIMD3(moments[m + 9], moments[m + 10], moments[m + 11])
         let rotation = Self.rotation(fromCrossCovariance: h)
         let translation = referenceCentroid - rotation * centroid
         // Σ w‖R q' − p'‖² = Σ w‖q'‖² + Σ w‖p'‖² − 2 tr(R H), with Σ w‖q'‖² = Σ w‖q‖² − ‖q̄‖².
         let frameSpread = weightedNorm - (centroid * centroid).sum()
-        let traceRH = (0..<3).reduce(0.0) { sum, a in sum + (0..<3).reduce(0.0) { $0 + rotation[a, $1] * h[$1, a] } }
+        let traceRH = (rotation.row0 * h.column0).sum() + (rotation.row1 * h.column1).sum() + (rotation.row2 * h.column2).sum()
         let residual = max(0, frameSpread + referenceSpread - 2 * traceRH)
         return Fit(transform: RigidTransform(rotation: rotation, translation: translation), rmsResidual: residual.squareRoot())
     }
@@ -138,6 +123,9 @@ public struct Kabsch: Sendable {
     /// The proper rotation maximising tr(R·H) for H = Σ w q' p'ᵀ: R = V·diag(1, 1, d)·Uᵀ with
     /// d = sign det(V·Uᵀ), which turns a reflection into the nearest rotation.
     public static func rotation(fromCrossCovariance h: Matrix3) -> Matrix3 {
+        // V·Uᵀ is the orthogonal polar factor of Hᵀ; Newton finds it several times faster than an SVD
+        // whenever det H > 0 and H is far from singular, which is every ordinary frame.
+        if let polar = h.transposed.polarRotation { return polar }
         let svd = SVD3x3(h)
         let vut = svd.v * svd.u.transposed
         let d: Double = vut.determinant < 0 ? -1 : 1

@@ -17,17 +17,22 @@ public struct Matrix3: Sendable, Equatable {
     }
 
     /// From three column vectors.
+    @inlinable
     public init(columns c0: SIMD3<Double>, _ c1: SIMD3<Double>, _ c2: SIMD3<Double>) {
         self.init(rows: SIMD3(c0.x, c1.x, c2.x), SIMD3(c0.y, c1.y, c2.y), SIMD3(c0.z, c1.z, c2.z))
     }
 
     public static let identity = Matrix3(rows: SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1))
 
+    @inlinable
     public var column0: SIMD3<Double> { SIMD3(row0.x, row1.x, row2.x) }
+    @inlinable
     public var column1: SIMD3<Double> { SIMD3(row0.y, row1.y, row2.y) }
+    @inlinable
     public var column2: SIMD3<Double> { SIMD3(row0.z, row1.z, row2.z) }
 
     /// Element `(row, column)`, 0-based.
+    @inlinable
     public subscript(row: Int, column: Int) -> Double {
         switch row {
         case 0: return row0[column]
@@ -41,8 +46,10 @@ public struct Matrix3: Sendable, Equatable {
         [row0.x, row0.y, row0.z, row1.x, row1.y, row1.z, row2.x, row2.y, row2.z]
     }
 
+    @inlinable
     public var transposed: Matrix3 { Matrix3(rows: column0, column1, column2) }
 
+    @inlinable
     public var determinant: Double {
         (row0 * cross(row1, row2)).sum()
     }
@@ -52,6 +59,7 @@ public struct Matrix3: Sendable, Equatable {
         SIMD3((m.row0 * v).sum(), (m.row1 * v).sum(), (m.row2 * v).sum())
     }
 
+    @inlinable
     public static func * (a: Matrix3, b: Matrix3) -> Matrix3 {
         let bt = b.transposed
         func row(_ r: SIMD3<Double>) -> SIMD3<Double> { SIMD3((r * bt.row0).sum(), (r * bt.row1).sum(), (r * bt.row2).sum()) }
@@ -59,9 +67,11 @@ public struct Matrix3: Sendable, Equatable {
     }
 
     /// Largest absolute element difference, for comparisons in tests and checks.
+    @inlinable
     public func maxAbsDifference(_ other: Matrix3) -> Double {
-        let d = [row0 - other.row0, row1 - other.row1, row2 - other.row2]
-        return d.map { Swift.max(Swift.abs($0.x), Swift.abs($0.y), Swift.abs($0.z)) }.max() ?? 0
+        let d0 = row0 - other.row0, d1 = row1 - other.row1, d2 = row2 - other.row2
+        let m = pointwiseMax(pointwiseMax(d0 * d0, d1 * d1), d2 * d2)
+        return Swift.max(m.x, m.y, m.z).squareRoot()
     }
 }
 
