@@ -37,13 +37,24 @@ struct SynthCommand: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "WAV files to use as the shots' audio.")
     var audio: [String] = []
 
+    @Option(name: .long, parsing: .unconditional,
+            help: "Comma-separated frames by which each shot's animation trails its audio (negative: leads), cycled over the shots, e.g. -3,0,2: misaligned data to try `faceprep sync` on.")
+    var animationDelay: String?
+
     func validate() throws {
         guard shots >= 1, vertices >= 200, poses >= 1 else { throw ValidationError("--shots ≥ 1, --vertices ≥ 200 and --poses ≥ 1") }
         guard frameRange != nil else { throw ValidationError("--frames must be A-B with 1 ≤ A ≤ B") }
+        guard animationDelays != nil else { throw ValidationError("--animation-delay must be whole frames separated by commas, e.g. -3,0,2") }
         guard SynthesisOptions.CacheKind(rawValue: format) != nil else { throw ValidationError("--format must be mc, mcx, pc2 or npy") }
         if let existing = try? FileManager.default.contentsOfDirectory(atPath: output), !existing.isEmpty {
             throw ValidationError("\(output) is not empty")
         }
+    }
+
+    private var animationDelays: [Int]? {
+        guard let animationDelay else { return [] }
+        let values = animationDelay.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        return values.isEmpty || values.contains(nil) ? nil : values.compactMap { $0 }
     }
 
     private var frameRange: ClosedRange<Int>? {
@@ -65,6 +76,7 @@ struct SynthCommand: ParsableCommand {
         options.seed = seed
         options.voices = voices
         options.audioFiles = audio
+        options.animationDelays = animationDelays ?? []
         let progress = ProgressLine(enabled: true)
         try DatasetSynthesizer.write(to: output, options: options) { progress.update($0) }
         progress.finish()

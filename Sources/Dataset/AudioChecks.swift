@@ -28,9 +28,15 @@ extension ValidationContext {
         let progress = options.progress
         let done = Counter()
         let total = files.count
-        let outcomes = parallelMap(files) { file -> AudioOutcome in
+        // Originals get their speech activity at the animation's frames, for the sync rules.
+        var animationFrames: [String: Int] = [:]
+        for (shot, file) in layout.audio { if let cache = skinCaches[shot] { animationFrames[file] = cache.frameCount } }
+        let fps = framesPerSecond
+        let outcomes = parallelMap(files) { [animationFrames] file -> AudioOutcome in
             defer { progress("read \(done.increment())/\(total) audio files") }
-            do { return .read(AudioSummary(file: file, audio: try WavAudio.read(root + "/" + file))) } catch {
+            do {
+                return .read(AudioSummary(file: file, audio: try WavAudio.read(root + "/" + file), frames: animationFrames[file], framesPerSecond: fps))
+            } catch {
                 return .failed("\(error)")
             }
         }
@@ -43,6 +49,7 @@ extension ValidationContext {
             }
         }
         for summary in summaries.values.sorted(by: { $0.file < $1.file }) { checkFormat(summary) }
+        audioSummaries = summaries
 
         // Durations against the animation.
         let frame = 1 / framesPerSecond

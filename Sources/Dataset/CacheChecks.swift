@@ -38,7 +38,7 @@ extension ValidationContext {
         }
 
         let root = layout.root
-        let skinNeutral = self.skinNeutral, tongueNeutral = self.tongueNeutral
+        let skinNeutral = self.skinNeutral, tongueNeutral = self.tongueNeutral, lipList = self.lipList
         let total = jobs.count
         let done = Counter()
         let progress = options.progress
@@ -46,7 +46,8 @@ extension ValidationContext {
             defer { progress("read \(done.increment())/\(total) caches (\(job.file))") }
             do {
                 let frames = try VertexCacheIO.frames(root + "/" + job.file)
-                return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral, checkHead: !job.tongue))
+                return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral, checkHead: !job.tongue,
+                                         lipList: lipList))
             } catch let error as FormatError {
                 return .failed(error)
             } catch {

@@ -42,6 +42,8 @@ public enum Rules {
     static let augMissing = Rule(.error, "AUG-MISSING", "Each augmented voice (audio/aug/<voice>/) must cover every shot.", fix: "generate the missing shot for this voice")
     static let augExtra = Rule(.warning, "AUG-EXTRA", "An augmented track must be named after a shot exactly.", fix: "rename it after its shot or remove it")
     static let augSubstring = Rule(.warning, "AUG-SUBSTRING", "The framework pairs augmented tracks with shots by substring, so a shot named like the start of another (shot1, shot10) also grabs the other's tracks.", fix: "rename shots so that no name contains another")
+    static let syncOffset = Rule(.warning, "SYNC-OFFSET", "Audio and animation must be synchronised: a mouth that opens a few frames before or after the speech trains a model that lip-syncs early or late (measured by cross-correlating speech loudness with mouth opening; only confident results are reported).", fix: "check the DCC's audio offset and the cache's start frame; faceprep sync shows every shot's lag")
+    static let augDrift = Rule(.warning, "AUG-DRIFT", "An augmented voice must keep its original's timing exactly: a shifted track teaches the wrong timing.", fix: "regenerate the track from the original without padding or trimming its start")
     static let augDuration = Rule(.error, "AUG-DURATION", "An augmented track must last as long as its shot's animation (and so its original) to within one frame: same content, same timing.", fix: "regenerate the track with the original's timing")
 
     // MARK: Geometry
@@ -83,7 +85,7 @@ public enum Rules {
         cacheFrameRateLow, cacheDtype, cacheDuration, cacheScale, cacheOffset, cacheOrder, cacheMayaVariant,
         tongueMissing, tongueExtra, tongueFrames, headMotion,
         audioMissing, audioOrphan, audioFormat, audioUnreadable, audioRate, audioDepth, audioDuration, audioChannels,
-        audioSilent, audioClipped, augMissing, augExtra, augSubstring, augDuration,
+        audioSilent, audioClipped, augMissing, augExtra, augSubstring, augDuration, syncOffset, augDrift,
         geomMissing, geomShape, geomNotDelta, geomListStructure, geomListRange, geomListDuplicate, geomListOrder, tongueRigid,
         jawNeutral, xformKeys, xformShape, xformCombineMistake, xformSaccade, xformBlink,
         bsPoseNames, bsPoseMissing, bsArray, bsMask, bsNeutral, bsConfig, bsTemplateSize,

@@ -5,7 +5,7 @@ import Linalg
 
 /// What validation keeps of a cache after reading it once: counts, rates and the comparison with the
 /// neutral — never the positions, so a 54-shot dataset needs memory for one cache per core only.
-public struct CacheSummary: Sendable, Codable {
+public struct CacheSummary: Sendable {
     public let file: String
     public let frameCount: Int
     public let vertexCount: Int
@@ -18,9 +18,12 @@ public struct CacheSummary: Sendable, Codable {
     public let comparison: PoseComparison?
     /// Rigid head motion against the neutral (skin caches with a matching neutral).
     public let headMotion: HeadMotion.Summary?
+    /// Mouth opening per frame, for the sync rules (skin caches): from the lip list when it fits
+    /// this mesh, else from the lower face when the neutral matches.
+    public let mouth: MouthSignal?
 
     /// Streams the cache in blocks of frames, so memory stays at one block whatever its length.
-    init(file: String, frames: CacheFrames, neutral: [Float]?, checkHead: Bool) throws {
+    init(file: String, frames: CacheFrames, neutral: [Float]?, checkHead: Bool, lipList: UpperLowerVertexList? = nil) throws {
         self.file = file
         frameCount = frames.frameCount
         vertexCount = frames.vertexCount
@@ -31,7 +34,20 @@ public struct CacheSummary: Sendable, Codable {
         channels = frames.source.channels
         let matching = neutral.flatMap { $0.count == frames.valuesPerFrame && frames.frameCount > 0 ? $0 : nil }
         let sample = matching != nil && checkHead ? HeadMotion.sampleIndices(vertexCount: frames.vertexCount) : []
-        let (mean, sampled) = try CacheSummary.stream(frames, sampling: sample)
+        let mouthSampling = checkHead
+            ? MouthSampling.lips(lipList, vertexCount: frames.vertexCount) ?? matching.flatMap { MouthSampling.lowerFace(neutral: $0) } : nil
+        let mouthVertices = mouthSampling?.indices ?? []
+        // One pass reads both samples: the head's vertices of each frame, then the mouth's.
+        let (mean, both) = try CacheSummary.stream(frames, sampling: sample + mouthVertices)
+        let rowWidth = 3 * (sample.count + mouthVertices.count)
+        var sampled = [Float](), mouthSampled = [Float]()
+        sampled.reserveCapacity(frames.frameCount * sample.count * 3)
+        mouthSampled.reserveCapacity(frames.frameCount * mouthVertices.count * 3)
+        for f in 0..<frames.frameCount {
+            sampled += both[(f * rowWidth)..<(f * rowWidth + 3 * sample.count)]
+            mouthSampled += both[(f * rowWidth + 3 * sample.count)..<((f + 1) * rowWidth)]
+        }
+        mouth = mouthSampling?.signal(sampled: mouthSampled, frames: frames.frameCount)
         if let neutral = matching {
             comparison = PoseComparison(frame: mean[...], neutral: neutral[...])
             headMotion = sample.isEmpty ? nil : try? HeadMotion.estimate(
@@ -82,6 +98,28 @@ public struct CacheSummary: Sendable, Codable {
         return (mean, sampled)
     }
 
+    /// The positions of `vertices` in every frame, `[F, S, 3]`, decoding a block of frames at a time.
+    static func sample(_ frames: CacheFrames, vertices: [Int]) throws -> [Float] {
+        let width = frames.valuesPerFrame
+        var sampled = [Float]()
+        sampled.reserveCapacity(frames.frameCount * vertices.count * 3)
+        guard frames.frameCount > 0, width > 0 else { return sampled }
+        var block = [Float](repeating: 0, count: framesPerBlock * width)
+        var start = 0
+        while start < frames.frameCount {
+            let count = min(framesPerBlock, frames.frameCount - start)
+            try frames.decode(start..<(start + count), into: &block)
+            for f in 0..<count {
+                for v in vertices {
+                    let base = f * width + 3 * v
+                    sampled.append(block[base]); sampled.append(block[base + 1]); sampled.append(block[base + 2])
+                }
+            }
+            start += count
+        }
+        return sampled
+    }
+
     /// Why the training framework cannot read this Maya cache variant, if it cannot.
     var unreadableMayaVariant: String? {
         guard format == .mayaCache else { return nil }
@@ -94,7 +132,7 @@ public struct CacheSummary: Sendable, Codable {
 }
 
 /// What validation keeps of a WAV file.
-public struct AudioSummary: Sendable, Codable {
+public struct AudioSummary: Sendable {
     public let file: String
     public let sampleRate: Int
     public let bitsPerSample: Int
@@ -102,14 +140,22 @@ public struct AudioSummary: Sendable, Codable {
     public let channelCount: Int
     public let duration: Double
     public let levels: AudioLevels
+    /// Speech activity per animation frame, for tracks that belong to a shot's animation.
+    public let activity: [Double]?
+    /// The fine envelope, for comparing augmented tracks with their originals.
+    public let envelope: TrackEnvelope
 
-    init(file: String, audio: WavAudio) {
+    /// - Parameter frames: the shot's animation frames at `framesPerSecond`, when the track has an animation.
+    init(file: String, audio: WavAudio, frames: Int?, framesPerSecond: Double) {
         self.file = file
         sampleRate = audio.sampleRate
         bitsPerSample = audio.bitsPerSample
         encoding = audio.encoding
         channelCount = audio.channelCount
         duration = audio.duration
-        levels = AudioLevels(samples: audio.mono())
+        let mono = audio.mono()
+        levels = AudioLevels(samples: mono)
+        activity = frames.map { SpeechActivity.perFrame(mono, sampleRate: audio.sampleRate, frames: $0, framesPerSecond: framesPerSecond) }
+        envelope = TrackEnvelope(file: file, sampleRate: audio.sampleRate, samples: mono)
     }
 }

@@ -28,6 +28,10 @@ final class ValidationContext {
     /// Readable skin caches by shot.
     var skinCaches: [String: CacheSummary] = [:]
     var tongueCaches: [String: CacheSummary] = [:]
+    /// Readable WAV files by path relative to the root.
+    var audioSummaries: [String: AudioSummary] = [:]
+    /// geom/skin/lip_dist_vertex_list.json when it parses (its rules are checked with the geometry).
+    var lipList: UpperLowerVertexList?
     /// The dataset frame rate.
     var framesPerSecond = 30.0
 
@@ -52,6 +56,7 @@ final class ValidationContext {
         loadNeutrals()
         readAndCheckCaches()
         checkAudio()
+        checkSync()
         checkGeometry()
         checkTransforms()
         checkBlendshapes()
@@ -112,6 +117,7 @@ final class ValidationContext {
     func loadNeutrals() {
         skinNeutral = readPose(DatasetFiles.skinNeutral, rule: Rules.geomShape, vertices: nil)
         skinVertexCount = skinNeutral.map { $0.count / 3 }
+        lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
         if layout.hasTongueFolder {
             tongueNeutral = readPose(DatasetFiles.tongueNeutral, rule: Rules.geomShape, vertices: nil)
             tongueVertexCount = tongueNeutral.map { $0.count / 3 }

@@ -10,18 +10,22 @@ import Dispatch
 ///
 /// - Parameters:
 ///   - values: row-major data `[rowCount, columns]`.
-///   - weights: `[columns]`, for the norms.
-///   - right: `B`, `[columns, n]`.
+///   - selecting: the columns of `values` that form `X`, in order (a gather, e.g. the coordinates of
+///     masked vertices); nil for all of them.
+///   - weights: `[X's columns]`, for the norms.
+///   - right: `B`, `[X's columns, n]`.
 /// - Returns: `X·B` `[rowCount, n]` and the norms `[rowCount]`.
 @_specialize(where S == Float)
 @_specialize(where S == Double)
 public func widenedProduct<S: LinalgScalar>(
-    _ values: [S], rowCount: Int, columns: Int, weights: [Double], by right: Matrix<Double>
+    _ values: [S], rowCount: Int, columns stride: Int, selecting selection: [Int]? = nil, weights: [Double], by right: Matrix<Double>
 ) throws -> (product: Matrix<Double>, norms: [Double]) {
-    guard rowCount >= 0, rowCount * columns == values.count, weights.count == columns, right.rows == columns else {
+    let columns = selection?.count ?? stride
+    guard rowCount >= 0, rowCount * stride == values.count, weights.count == columns, right.rows == columns,
+          selection?.allSatisfy({ $0 >= 0 && $0 < stride }) ?? true else {
         throw LinalgError.shapeMismatch(
             operation: "widenedProduct",
-            detail: "\(values.count) values as [\(rowCount), \(columns)], \(weights.count) weights, B [\(right.rows), \(right.columns)]")
+            detail: "\(values.count) values as [\(rowCount), \(stride)], \(columns) columns taken, \(weights.count) weights, B [\(right.rows), \(right.columns)]")
     }
     let n = right.columns
     var product = Matrix<Double>(rows: rowCount, columns: n)
@@ -41,7 +45,7 @@ public func widenedProduct<S: LinalgScalar>(
             weights.withUnsafeBufferPointer { w in
                 product.withMutableStorage { out in
                     right.view.withStorage { b in
-                        let shared = SharedPointers(source: source, product: out, norms: normOut, weights: w, right: b)
+                        let shared = SharedPointers(source: source, product: out, norms: normOut, weights: w, right: b, selection: selection)
                         DispatchQueue.concurrentPerform(iterations: workers) { worker in
                             guard let outStart = shared.product.baseAddress else { return }
                             var buffer = [Double](repeating: 0, count: rowsPerBlock * columns)
@@ -51,8 +55,13 @@ public func widenedProduct<S: LinalgScalar>(
                                 let end = rowCount * (worker + 1) / workers
                                 while start < end {
                                     let count = Swift.min(rowsPerBlock, end - start)
-                                    widen(shared.source, rows: start..<(start + count), columns: columns, weights: shared.weights,
-                                          into: block, norms: shared.norms)
+                                    if let selection = shared.selection {
+                                        gatherWiden(shared.source, rows: start..<(start + count), stride: stride, selection: selection,
+                                                    weights: shared.weights, into: block, norms: shared.norms)
+                                    } else {
+                                        widen(shared.source, rows: start..<(start + count), columns: columns, weights: shared.weights,
+                                              into: block, norms: shared.norms)
+                                    }
                                     Double._gemm(transposeA: false, transposeB: false, m: Int32(count), n: n32, k: k32,
                                                  alpha: 1, a: blockStart, lda: k32, b: shared.right, ldb: n32,
                                                  beta: 0, c: outStart + start * n, ldc: n32)
@@ -98,6 +107,26 @@ private func widen<S: LinalgScalar>(
     }
 }
 
+/// `widen` for the columns `selection` of rows `stride` wide.
+private func gatherWiden<S: LinalgScalar>(
+    _ source: UnsafeBufferPointer<S>, rows: Range<Int>, stride: Int, selection: [Int], weights: UnsafeBufferPointer<Double>,
+    into destination: UnsafeMutableBufferPointer<Double>, norms: UnsafeMutableBufferPointer<Double>
+) {
+    let columns = selection.count
+    selection.withUnsafeBufferPointer { picks in
+        for (r, row) in rows.enumerated() {
+            let base = row * stride, out = r * columns
+            var norm = 0.0
+            for j in 0..<columns {
+                let x = Double(source[base + picks[j]])
+                destination[out + j] = x
+                norm += weights[j] * x * x
+            }
+            norms[row] = norm
+        }
+    }
+}
+
 /// Buffers handed to worker threads that write disjoint rows of them.
 private struct SharedPointers<S>: @unchecked Sendable {
     let source: UnsafeBufferPointer<S>
@@ -105,4 +134,5 @@ private struct SharedPointers<S>: @unchecked Sendable {
     let norms: UnsafeMutableBufferPointer<Double>
     let weights: UnsafeBufferPointer<Double>
     let right: UnsafePointer<Double>
+    let selection: [Int]?
 }

@@ -24,6 +24,9 @@ public struct SynthesisOptions: Sendable {
     /// WAV files to use as the shots' audio (one shot per file, named after it); the animation then
     /// follows each recording's loudness and the shot lasts as long as the recording.
     public var audioFiles: [String] = []
+    /// Frames by which each shot's animation trails its audio (negative: leads), cycled over the
+    /// shots: deliberately misaligned data for testing the sync checks. Empty: all in sync.
+    public var animationDelays: [Int] = []
 
     public init() {}
 }
@@ -82,7 +85,9 @@ public enum DatasetSynthesizer {
 
             // Weights [F, K] and positions = neutral + weights · deltas (one GEMM).
             let frames = envelope.count
-            let weights = SyntheticWeights.make(names: poses.map(\.name), envelope: envelope, fps: fps, rng: &rng)
+            let delay = options.animationDelays.isEmpty ? 0 : options.animationDelays[index % options.animationDelays.count]
+            let animated = (0..<frames).map { f in envelope.indices.contains(f - delay) ? envelope[f - delay] : 0 }
+            let weights = SyntheticWeights.make(names: poses.map(\.name), envelope: animated, fps: fps, rng: &rng)
             let deltas = try Matrix(rows: poses.count, columns: options.vertices * 3, elements: poses.flatMap(\.delta))
             var positions = try weights.multiplied(by: deltas).elements
             for f in 0..<frames {
@@ -94,7 +99,7 @@ public enum DatasetSynthesizer {
 
             // Tongue, jaw and eyes follow the jaw weight.
             let jawColumn = poses.firstIndex { $0.name == "jawOpen" }
-            let jaw = (0..<frames).map { f in jawColumn.map { Double(weights[f, $0]) } ?? envelope[f] * 0.8 }
+            let jaw = (0..<frames).map { f in jawColumn.map { Double(weights[f, $0]) } ?? animated[f] * 0.8 }
             let tongueCache = try VertexCache(frameCount: frames, vertexCount: tongue.vertexCount, positions: tongue.animate(jaw: jaw, rng: &rng),
                                               framesPerSecond: fps, source: CacheSource(path: name, format: .numpy, variant: "synthetic", storedType: "float32", channel: "\(name)_tongueShape"))
             try writeCache(tongueCache, root: root, kind: "tongue", shot: name, format: options.format)

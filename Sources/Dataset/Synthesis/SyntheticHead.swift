@@ -88,7 +88,7 @@ struct SyntheticHead {
     /// Rotation about +X by `angle` radians (positive opens the jaw: the chin goes down).
     static func rotateX(_ v: SIMD3<Double>, _ angle: Double) -> SIMD3<Double> {
         let c = cos(angle), s = sin(angle)
-        return SIMD3(v.x, c * v.y + s * v.z, -s * v.y + c * v.z)
+        return SIMD3(v.x, c * v.y - s * v.z, s * v.y + c * v.z)
     }
 
     /// The ARKit blendshape names, in Apple's order.

@@ -1,0 +1,96 @@
+import Analysis
+import Foundation
+import Formats
+
+/// `faceprep sync`: reads each shot's audio and the mouth vertices of its skin cache, then aligns
+/// them, and every augmented track with its original.
+public enum SyncCheck {
+    public struct Options: Sendable {
+        public var shots: [String] = []
+        public var maxLag = SyncAnalysis.defaultMaxLag
+        /// Frame rate when the caches state none.
+        public var framesPerSecond: Double?
+        public var progress: @Sendable (String) -> Void = { _ in }
+        public init() {}
+    }
+
+    public static func run(_ root: String, options: Options = Options()) throws -> SyncReport {
+        let layout = try DatasetLayout.discover(root)
+        let unknown = options.shots.filter { name in !layout.skin.contains { $0.shot == name } }
+        guard unknown.isEmpty else { throw FormatError(file: root, .element("--shot"), "no skin shot named \(unknown.joined(separator: ", "))") }
+        let entries = layout.skin.filter { options.shots.isEmpty || options.shots.contains($0.shot) }
+        let neutral = try? NumpyNeutral.read(layout.path(DatasetFiles.skinNeutral))
+        let lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
+        let (jawArchive, jawNeutral) = MouthSignal.jawData(layout)
+
+        // Pass 1, shots in parallel: frame counts and rates, audio, and the mouth vertices of every frame.
+        struct Read: Sendable {
+            let frames: Int
+            let fps: Double?
+            let mouth: MouthSignal?
+            let audio: WavAudio?
+            let problem: String?
+        }
+        let done = Counter()
+        let readStart = Date()
+        let reads = parallelMap(entries) { entry -> Read in
+            defer { options.progress("sync: read \(done.increment())/\(entries.count) shots") }
+            var audio: WavAudio?, problem: String?
+            if let file = layout.audio[entry.shot] {
+                do { audio = try WavAudio.read(layout.path(file)) } catch { problem = "\(error)" }
+            } else {
+                problem = "no audio/\(entry.shot).wav"
+            }
+            guard let file = entry.candidates.first else { return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: "no cache") }
+            do {
+                let frames = try VertexCacheIO.frames(layout.path(file))
+                let sampling = MouthSampling.lips(lipList, vertexCount: frames.vertexCount)
+                    ?? (MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: entry.shot, frames: frames.frameCount) == nil
+                        ? neutral.flatMap { $0.count == frames.valuesPerFrame ? MouthSampling.lowerFace(neutral: $0) : nil } : nil)
+                var mouth: MouthSignal?
+                if let sampling {
+                    let sampled = try CacheSummary.sample(frames, vertices: sampling.indices)
+                    mouth = sampling.signal(sampled: sampled, frames: frames.frameCount)
+                } else {
+                    mouth = MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: entry.shot, frames: frames.frameCount)
+                }
+                return Read(frames: frames.frameCount, fps: frames.framesPerSecond, mouth: mouth, audio: audio,
+                            problem: problem ?? (mouth == nil ? "no lip list, jaw keypoints or neutral pose to measure the mouth with" : nil))
+            } catch {
+                return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: "\(error)")
+            }
+        }
+        let fps = reads.compactMap(\.fps).first ?? options.framesPerSecond ?? 30
+        let alignStart = Date()
+
+        // Pass 2: envelopes, then every alignment.
+        let signals = zip(entries, reads).map { entry, read in
+            ShotSignals(shot: entry.shot, frames: read.frames,
+                        activity: read.audio.map { SpeechActivity.perFrame($0.mono(), sampleRate: $0.sampleRate, frames: read.frames, framesPerSecond: fps) },
+                        mouth: read.mouth, problem: read.problem)
+        }
+        let (shots, median, outliers) = SyncAnalysis.alignShots(signals, framesPerSecond: fps, maxLag: options.maxLag)
+
+        var originals: [String: TrackEnvelope] = [:]
+        for (entry, read) in zip(entries, reads) {
+            if let audio = read.audio { originals[entry.shot] = TrackEnvelope(file: layout.audio[entry.shot] ?? "", sampleRate: audio.sampleRate, samples: audio.mono()) }
+        }
+        struct TrackJob: Sendable { let voice: String, shot: String, file: String }
+        var jobs: [TrackJob] = []
+        for (voice, tracks) in layout.augmentedVoices.sorted(by: { $0.key < $1.key }) {
+            for entry in entries { if let file = tracks[entry.shot] { jobs.append(TrackJob(voice: voice, shot: entry.shot, file: file)) } }
+        }
+        let frozenOriginals = originals
+        let augmented = parallelMap(jobs) { job -> AugmentedSync? in
+            let (voice, shot, file) = (job.voice, job.shot, job.file)
+            guard let original = frozenOriginals[shot], let audio = try? WavAudio.read(layout.path(file)) else { return nil }
+            let track = TrackEnvelope(file: file, sampleRate: audio.sampleRate, samples: audio.mono())
+            let unrelated = frozenOriginals.filter { $0.key != shot }.sorted { $0.key < $1.key }.map(\.value)
+            return SyncAnalysis.alignAugmented(voice: voice, shot: shot, track: track, original: original, unrelated: unrelated,
+                                               maxLagSeconds: Double(options.maxLag) / fps)
+        }.compactMap { $0 }
+        return SyncReport(root: root, framesPerSecond: fps, maxLagFrames: options.maxLag, shots: shots,
+                          medianLagFrames: median, outliers: outliers, augmented: augmented,
+                          readSeconds: alignStart.timeIntervalSince(readStart), alignSeconds: Date().timeIntervalSince(alignStart))
+    }
+}

@@ -1,0 +1,66 @@
+import Analysis
+
+/// What `faceprep sync` (and validate's sync rules) conclude about one shot, one augmented track,
+/// and the dataset.
+public enum SyncVerdict: String, Sendable, Codable {
+    case inSync = "in sync"
+    case offset
+    case inconclusive
+}
+
+/// One shot's audio against its animation.
+public struct ShotSync: Sendable, Codable {
+    public let shot: String
+    public let frames: Int
+    /// Which animation signal was used: e.g. "lip distance rate".
+    public let signal: String?
+    /// Frames; positive = the animation is late (its mouth moves after the sound).
+    public let lagFrames: Double?
+    public let lagMilliseconds: Double?
+    public let peak: Double?
+    public let confidence: Double?
+    public let verdict: SyncVerdict
+    /// Why the verdict is inconclusive.
+    public let doubt: String?
+
+    /// The integer frame offset, when confident.
+    public var confidentLag: Int? { verdict == .inconclusive ? nil : lagFrames.map { Int($0.rounded()) } }
+}
+
+/// One augmented voice's track against the shot's original audio.
+public struct AugmentedSync: Sendable, Codable {
+    public let voice: String
+    public let shot: String
+    public let file: String
+    /// Positive = the augmented track is late.
+    public let lagSamples: Double?
+    public let lagMilliseconds: Double?
+    public let confidence: Double?
+    /// Augmented duration − original duration, in samples of the augmented track.
+    public let lengthDifferenceSamples: Int
+    public let lengthDifferenceMilliseconds: Double
+    public let verdict: SyncVerdict
+    public let doubt: String?
+}
+
+public struct SyncReport: Sendable, Codable {
+    public let root: String
+    public let framesPerSecond: Double
+    public let maxLagFrames: Int
+    public let shots: [ShotSync]
+    /// Median lag of the confident shots, frames: a common offset points at an export setting.
+    public let medianLagFrames: Double?
+    /// Confident shots whose lag is 2 or more frames from the median.
+    public let outliers: [String]
+    public let augmented: [AugmentedSync]
+    /// Wall time reading caches and audio, and aligning (envelopes, correlations, augmented tracks
+    /// with their second read), seconds.
+    public let readSeconds: Double
+    public let alignSeconds: Double
+
+    /// Shots with a confident offset of two frames or more, or augmented tracks that drift: what
+    /// makes `faceprep sync` exit 1.
+    public var hasFindings: Bool {
+        shots.contains { $0.verdict == .offset } || augmented.contains { $0.verdict == .offset }
+    }
+}
