@@ -13,7 +13,7 @@ struct FacePrep: ParsableCommand {
             Planned, each arriving with its own issue: solve (blendshape weights), sync \
             (audio/animation alignment), bench.
             """,
-        subcommands: [ValidateCommand.self, HeadCommand.self, StabilizeCommand.self, TongueCommand.self, JawCommand.self, SyncCommand.self,
+        subcommands: [ValidateCommand.self, HeadCommand.self, StabilizeCommand.self, TongueCommand.self, JawCommand.self, SyncCommand.self, SolveCommand.self, BenchCommand.self,
                       SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
     )
 

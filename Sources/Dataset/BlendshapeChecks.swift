@@ -9,7 +9,7 @@ extension ValidationContext {
                              neutralFile: DatasetFiles.tongueNeutral, vertices: tongueVertexCount)
     }
 
-    private func checkBlendshapeSetup(archive file: String, config configFile: String, neutral: [Float]?,
+    func checkBlendshapeSetup(archive file: String, config configFile: String, neutral: [Float]?,
                                       neutralFile: String, vertices: Int?) {
         let hasArchive = layout.exists(file), hasConfig = layout.exists(configFile)
         guard hasArchive || hasConfig else { return }

@@ -37,7 +37,8 @@ public struct DatasetLayout: Sendable {
     static let otherAudioExtensions = ["mp3", "aiff", "aif", "flac", "ogg", "m4a", "aac", "wma", "opus"]
 
     /// Absolute path of a relative one.
-    public func path(_ relative: String) -> String { root + "/" + relative }
+    /// `relative` under the root; an absolute path (a file given on the command line) stays as it is.
+    public func path(_ relative: String) -> String { relative.hasPrefix("/") ? relative : root + "/" + relative }
 
     /// Whether a relative path exists.
     public func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path(relative)) }

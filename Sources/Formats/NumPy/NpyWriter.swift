@@ -10,6 +10,13 @@ public enum NpyWriter {
         return assemble(dtype: double ? .float64 : .float32, shape: shape, body: body.bytes)
     }
 
+    /// Double data as `<f8`, exactly.
+    public static func encode(doubles values: [Double], shape: [Int]) -> [UInt8] {
+        var body = ByteWriter(reservingCapacity: values.count * 8)
+        for value in values { body.append(value, .littleEndian) }
+        return assemble(dtype: .float64, shape: shape, body: body.bytes)
+    }
+
     /// Integer data as `<i4`.
     public static func encode(int32 values: [Int32], shape: [Int]) -> [UInt8] {
         var body = ByteWriter(reservingCapacity: values.count * 4)

@@ -1,0 +1,149 @@
+import Foundation
+import Linalg
+
+/// Solves blendshape weights for every frame of a shot, as the Audio2Face runtime does.
+///
+/// Two stages: one batched GEMM for everything that does not depend on the previous frame
+/// (Dᵀ(t − n) for all frames, then times A), and a sequential per-frame bounded solve, because the
+/// temporal term feeds each frame's solution into the next frame's right-hand side.
+public struct BlendshapeSolver: Sendable {
+    public enum Method: String, Sendable, Codable, CaseIterable {
+        /// The SDK's CPU path: bounded least squares solved to optimality (an exact active-set method).
+        case bvls
+        /// The SDK's GPU path: four ADMM iterations, a different (approximate) answer.
+        case admm
+    }
+
+    public let system: BlendshapeSystem
+    public let method: Method
+    private let admm: ADMMIterations?
+
+    public init(system: BlendshapeSystem, method: Method = .bvls) throws {
+        self.system = system
+        self.method = method
+        admm = method == .admm ? try ADMMIterations(a: system.a, hessian: system.hessian) : nil
+    }
+
+    /// A shot's solution.
+    public struct Result: Sendable {
+        /// `[F, K]` for every pose of the rig: inactive poses 0, then `w·multiplier + offset`.
+        public let weights: Matrix<Float>
+        /// `[F, Ka]`: the solver's own weights for the active poses, before multipliers and offsets
+        /// (what reconstructs the mesh, and what feeds the next frame).
+        public let raw: Matrix<Double>
+        /// Frames on which a cancel pair was both on and one of it had to be switched off.
+        public let cancelEvents: Int
+        /// Active-set steps over all frames (BVLS) — 1 per frame when every warm start was right.
+        public let steps: Int
+        /// Seconds spent in the batched GEMM stage and in the per-frame stage.
+        public let gemmSeconds: Double
+        public let frameSeconds: Double
+    }
+
+    /// Solves `frames` `[F, 3V]` (positions, mesh units).
+    public func solve(frames: [Float], frameCount: Int, vertexCount: Int) throws -> Result {
+        let clock = Date()
+        let projections = try system.projections(of: frames, frameCount: frameCount, vertexCount: vertexCount)   // [F, Ka]
+        // Aᵀb₀ for every frame at once (A symmetric): [F, Ka].
+        let normals = frameCount > 0 ? try projections.multiplied(by: system.a) : projections
+        let gemmSeconds = Date().timeIntervalSince(clock)
+        let start = Date()
+        let ka = system.activeCount
+        var raw = Matrix<Double>(rows: frameCount, columns: ka)
+        var previous = [Double](repeating: 0, count: ka)
+        var quadratic = BoundedQuadratic(hessian: system.hessian)
+        var cancelEvents = 0, steps = 0
+        let ones = [Double](repeating: 1, count: ka)
+        for f in 0..<frameCount {
+            var b = Array(projections.elements[(f * ka)..<((f + 1) * ka)])
+            var q = Array(normals.elements[(f * ka)..<((f + 1) * ka)])
+            if system.temporalWeight > 0, f > 0 {
+                let pull = try system.a.multiplied(by: previous)
+                for j in 0..<ka {
+                    q[j] += system.temporalWeight * pull[j]
+                    b[j] += system.temporalWeight * previous[j]
+                }
+            }
+            var upper = ones
+            var x = try solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
+            // Cancel pairs: the smaller of each pair is held at ~0 and the frame solved again.
+            var cancelled = false
+            for (i, j) in system.cancelPairs {
+                let smaller = x[i] < x[j] ? i : j   // a tie switches off the pair's second pose
+                if x[smaller] > 1e-10 { cancelled = true }
+                upper[smaller] = 1e-10
+            }
+            if cancelled {
+                cancelEvents += 1
+                x = try solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
+            }
+            for j in 0..<ka { raw[f, j] = x[j] }
+            previous = x
+        }
+        var weights = Matrix<Float>(rows: frameCount, columns: system.settings.poseCount)
+        let settings = system.settings
+        for f in 0..<frameCount {
+            for pose in 0..<settings.poseCount { weights[f, pose] = Float(settings.offsets[pose]) }
+            for (j, pose) in system.activePoses.enumerated() {
+                weights[f, pose] = Float(raw[f, j] * settings.multipliers[pose] + settings.offsets[pose])
+            }
+        }
+        return Result(weights: weights, raw: raw, cancelEvents: cancelEvents, steps: steps,
+                      gemmSeconds: gemmSeconds, frameSeconds: Date().timeIntervalSince(start))
+    }
+
+    private func solveFrame(b: [Double], q: [Double], upper: [Double], quadratic: inout BoundedQuadratic, steps: inout Int, frame: Int) throws -> [Double] {
+        switch method {
+        case .bvls:
+            do { steps += try quadratic.solve(q: q, upper: upper) } catch BlendshapeSolverError.notConverged(_, let iterations) {
+                throw BlendshapeSolverError.notConverged(frame: frame, iterations: iterations)
+            }
+            return quadratic.x
+        case .admm:
+            steps += ADMMIterations.count
+            return try admm?.solve(b: b, q: q, upper: upper) ?? b
+        }
+    }
+}
+
+/// The SDK's GPU solve: precomputed A⁻¹, M = AᵀA, wᵢ = 0.25·√Mᵢᵢ, P = (M + diag(w²))⁻¹; per frame
+/// z = clip(A⁻¹b), u = 0, then four times x = P(W²(z − u) + Aᵀb), z′ = clip(u + x), u′ = u + 1.9(x − z′);
+/// the answer is z.
+struct ADMMIterations: Sendable {
+    static let count = 4
+    static let relaxation = 1.9
+    let inverseA: Matrix<Double>
+    let p: Matrix<Double>
+    let wSquared: [Double]
+
+    init(a: Matrix<Double>, hessian: Matrix<Double>) throws {
+        let n = a.rows
+        inverseA = try Self.inverse(a)
+        wSquared = (0..<n).map { 0.0625 * hessian[$0, $0] }   // (0.25·√Mᵢᵢ)²
+        var shifted = hessian
+        for i in 0..<n { shifted[i, i] += wSquared[i] }
+        p = try Self.inverse(shifted)
+    }
+
+    func solve(b: [Double], q: [Double], upper: [Double]) throws -> [Double] {
+        let n = b.count
+        func clip(_ v: [Double]) -> [Double] { (0..<n).map { min(max(v[$0], 0), upper[$0]) } }
+        var z = clip(try inverseA.multiplied(by: b))
+        var u = [Double](repeating: 0, count: n)
+        for _ in 0..<Self.count {
+            let rhs = (0..<n).map { wSquared[$0] * (z[$0] - u[$0]) + q[$0] }
+            let x = try p.multiplied(by: rhs)
+            z = clip((0..<n).map { u[$0] + x[$0] })
+            u = (0..<n).map { u[$0] + Self.relaxation * (x[$0] - z[$0]) }
+        }
+        return z
+    }
+
+    static func inverse(_ m: Matrix<Double>) throws -> Matrix<Double> {
+        do {
+            return try CholeskyFactorization(m).solve(Matrix<Double>.identity(m.rows))
+        } catch {
+            throw BlendshapeSolverError.singular("the solve's matrix is not positive definite (\(error)); add L2 regularisation or deactivate dependent poses")
+        }
+    }
+}
