@@ -81,6 +81,22 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
         Array(elements[index * columns ..< (index + 1) * columns])
     }
 
+    /// Overwrites rows `range` with the rows of `block` (`[range.count, columns]`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func replaceRows(_ range: Range<Int>, with block: Matrix) {
+        precondition(block.columns == columns && block.rows == range.count && range.upperBound <= rows, "replaceRows: block does not fit")
+        elements.replaceSubrange((range.lowerBound * columns)..<(range.upperBound * columns), with: block.elements)
+    }
+
+    /// Sets every row to `row` (`[columns]`), e.g. a neutral pose before adding deltas with `gemm`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func fillRows(with row: [Scalar]) {
+        precondition(row.count == columns, "fillRows: \(row.count) values for \(columns) columns")
+        for r in 0..<rows { elements.replaceSubrange((r * columns)..<((r + 1) * columns), with: row) }
+    }
+
     /// One column as an array.
     public func column(_ index: Int) -> [Scalar] {
         (0..<rows).map { elements[$0 * columns + index] }

@@ -22,9 +22,22 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
     /// reconstruction `[F, 3V]`.
     public static func measure(rig: BlendshapeRig, activePoses: [Int], raw: Matrix<Double>, frames: [Float],
                                reconstruct: Bool = false) throws -> (fit: BlendshapeFit, reconstruction: [Float]?) {
+        let width = rig.neutral.count
+        guard frames.count == raw.rows * width else {
+            throw BlendshapeSolverError.shape("\(frames.count) values are not \(raw.rows) frames of \(rig.vertexCount) vertices")
+        }
+        return try measure(rig: rig, activePoses: activePoses, raw: raw, reconstruct: reconstruct) { range, block in
+            block.replaceSubrange(0..<(range.count * width), with: frames[(range.lowerBound * width)..<(range.upperBound * width)])
+        }
+    }
+
+    /// `measure` reading the frames a block at a time: `read(range, &buffer)` puts frames `range` at
+    /// the start of `buffer`.
+    public static func measure(rig: BlendshapeRig, activePoses: [Int], raw: Matrix<Double>, reconstruct: Bool = false,
+                               read: (Range<Int>, inout [Float]) throws -> Void) throws -> (fit: BlendshapeFit, reconstruction: [Float]?) {
         let frameCount = raw.rows, width = rig.neutral.count, vertexCount = rig.vertexCount
-        guard frames.count == frameCount * width, raw.columns == activePoses.count else {
-            throw BlendshapeSolverError.shape("\(frames.count) values are not \(frameCount) frames of \(vertexCount) vertices")
+        guard raw.columns == activePoses.count else {
+            throw BlendshapeSolverError.shape("\(raw.columns) weights per frame for \(activePoses.count) active poses")
         }
         var deltaElements: [Float] = []
         deltaElements.reserveCapacity(activePoses.count * width)
@@ -34,23 +47,27 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
         for v in rig.mask ?? [] { inMask[v] = true }
         var mask = Accumulator(), mesh = Accumulator()
         var reconstruction: [Float] = []
-        if reconstruct { reconstruction.reserveCapacity(frames.count) }
+        if reconstruct { reconstruction.reserveCapacity(frameCount * width) }
         let block = 64
+        var targets = [Float](repeating: 0, count: block * width)
+        var recon = Matrix<Float>(rows: block, columns: width)
         var start = 0
         while start < frameCount {
             let count = min(block, frameCount - start)
+            try read(start..<(start + count), &targets)
             let weights = try Matrix<Float>(rows: count, columns: activePoses.count,
                                             elements: raw.elements[(start * activePoses.count)..<((start + count) * activePoses.count)].map { Float($0) })
             // R = N + X·Δ for the block.
-            var recon = try Matrix<Float>(rows: count, columns: width, elements: Array((0..<count).map { _ in rig.neutral }.joined()))
+            if count < block { recon = Matrix<Float>(rows: count, columns: width) }
+            recon.fillRows(with: rig.neutral)
             try gemm(weights.view, activeDeltas.view, beta: 1, into: &recon)
             recon.elements.withUnsafeBufferPointer { r in
-                frames.withUnsafeBufferPointer { t in
+                targets.withUnsafeBufferPointer { t in
                     for f in 0..<count {
-                        let base = f * width, frameBase = (start + f) * width
+                        let base = f * width
                         for v in 0..<vertexCount {
-                            let dx = t[frameBase + 3 * v] - r[base + 3 * v], dy = t[frameBase + 3 * v + 1] - r[base + 3 * v + 1]
-                            let dz = t[frameBase + 3 * v + 2] - r[base + 3 * v + 2]
+                            let dx = t[base + 3 * v] - r[base + 3 * v], dy = t[base + 3 * v + 1] - r[base + 3 * v + 1]
+                            let dz = t[base + 3 * v + 2] - r[base + 3 * v + 2]
                             let distance = Double((dx * dx + dy * dy + dz * dz).squareRoot())
                             mesh.add(distance, frame: start + f, vertex: v)
                             if inMask[v] { mask.add(distance, frame: start + f, vertex: v) }
@@ -58,7 +75,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                     }
                 }
             }
-            if reconstruct { reconstruction += recon.elements }
+            if reconstruct { reconstruction += recon.elements[0..<(count * width)] }
             start += count
         }
         return (BlendshapeFit(mask: mask.distances, mesh: mesh.distances), reconstruct ? reconstruction : nil)

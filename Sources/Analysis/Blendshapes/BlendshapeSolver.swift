@@ -16,6 +16,8 @@ public struct BlendshapeSolver: Sendable {
 
     public let system: BlendshapeSystem
     public let method: Method
+    /// Frames decoded and multiplied at a time by the block-reading `solve`.
+    public static let framesPerBlock = 128
     private let admm: ADMMIterations?
 
     public init(system: BlendshapeSystem, method: Method = .bvls) throws {
@@ -42,13 +44,35 @@ public struct BlendshapeSolver: Sendable {
 
     /// Solves `frames` `[F, 3V]` (positions, mesh units).
     public func solve(frames: [Float], frameCount: Int, vertexCount: Int) throws -> Result {
+        try solve(frameCount: frameCount, vertexCount: vertexCount) { range, block in
+            block.replaceSubrange(0..<(range.count * 3 * vertexCount), with: frames[(range.lowerBound * 3 * vertexCount)..<(range.upperBound * 3 * vertexCount)])
+        }
+    }
+
+    /// Solves a shot read a block of frames at a time: `read(range, &buffer)` must put frames
+    /// `range` (`[range.count, 3V]`) at the start of `buffer`, which holds `framesPerBlock` frames.
+    /// Memory stays at one block of positions however long the shot is.
+    public func solve(frameCount: Int, vertexCount: Int, read: (Range<Int>, inout [Float]) throws -> Void) throws -> Result {
         let clock = Date()
-        let projections = try system.projections(of: frames, frameCount: frameCount, vertexCount: vertexCount)   // [F, Ka]
+        let ka = system.activeCount
+        var projections = Matrix<Double>(rows: frameCount, columns: ka)   // [F, Ka]: Dᵀ(t − n)
+        var buffer = [Float](repeating: 0, count: Self.framesPerBlock * 3 * vertexCount)
+        var first = 0
+        while first < frameCount {
+            let count = min(Self.framesPerBlock, frameCount - first)
+            try read(first..<(first + count), &buffer)
+            let block = try system.projections(of: count == Self.framesPerBlock ? buffer : Array(buffer[0..<(count * 3 * vertexCount)]),
+                                               frameCount: count, vertexCount: vertexCount)
+            if let bad = block.elements.firstIndex(where: { !$0.isFinite }) {
+                throw BlendshapeSolverError.shape("frame \(first + bad / ka) holds non-finite positions; vertex positions must be finite numbers")
+            }
+            projections.replaceRows(first..<(first + count), with: block)
+            first += count
+        }
         // Aᵀb₀ for every frame at once (A symmetric): [F, Ka].
         let normals = frameCount > 0 ? try projections.multiplied(by: system.a) : projections
         let gemmSeconds = Date().timeIntervalSince(clock)
         let start = Date()
-        let ka = system.activeCount
         var raw = Matrix<Double>(rows: frameCount, columns: ka)
         var previous = [Double](repeating: 0, count: ka)
         var quadratic = BoundedQuadratic(hessian: system.hessian)

@@ -109,13 +109,15 @@ public enum SolveRun {
         }
         guard let file = entry.candidates.first else { return failure("", "no cache") }
         do {
-            let cache = try VertexCacheIO.frames(layout.path(file)).readAll()
+            // Streamed a block of frames at a time, twice (solve, then fit): no copy of the whole shot.
+            let cache = try VertexCacheIO.frames(layout.path(file))
             guard cache.vertexCount == setup.rig.vertexCount else {
                 return failure(file, "\(cache.vertexCount) vertices, the blendshapes have \(setup.rig.vertexCount) (\(Rules.cacheVertices.id))")
             }
-            let result = try solver.solve(frames: cache.positions, frameCount: cache.frameCount, vertexCount: cache.vertexCount)
+            let read: (Range<Int>, inout [Float]) throws -> Void = { range, buffer in try cache.decode(range, into: &buffer) }
+            let result = try solver.solve(frameCount: cache.frameCount, vertexCount: cache.vertexCount, read: read)
             let (fit, reconstruction) = try BlendshapeFit.measure(rig: setup.rig, activePoses: solver.system.activePoses, raw: result.raw,
-                                                                  frames: cache.positions, reconstruct: reconstruct)
+                                                                  reconstruct: reconstruct, read: read)
             var outputs = ["\(output)/\(entry.shot).npy", "\(output)/\(entry.shot).csv"]
             let poseCount = setup.poseNames.count
             try AtomicFile.write(NpyWriter.encode(floats: result.weights.elements, shape: [cache.frameCount, poseCount]), to: outputs[0])
