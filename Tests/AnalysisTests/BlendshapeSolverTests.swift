@@ -153,9 +153,11 @@ struct BlendshapeSolverTests {
     func admmTranscription() throws {
         let rig = try randomRig(vertices: 200, poses: 6, seed: 9)
         var rng = SeededGenerator(seed: 10)
-        let truth = (0..<6).map { _ in (0..<rig.poseCount).map { _ in Double.random(in: -0.2...1.2, using: &rng) } }
+        // Pose 4 pushed below 0: its exact weight is 0, so only ADMM's second solve can move anything.
+        let truth = (0..<6).map { _ in (0..<rig.poseCount).map { k in k == 4 ? -0.5 : Double.random(in: -0.2...1.2, using: &rng) } }
         var settings = BlendshapeSolverSettings(poseCount: rig.poseCount)
         settings.l1 = 0.2; settings.l2 = 0.3; settings.temporal = 0.1
+        settings.cancelPairIDs[1] = 0; settings.cancelPairIDs[4] = 0
         let system = try BlendshapeSystem(rig: rig, settings: settings)
         let target = frames(rig, weights: truth)
         let result = try BlendshapeSolver(system: system, method: .admm).solve(frames: target, frameCount: truth.count, vertexCount: rig.vertexCount)
@@ -186,13 +188,20 @@ struct BlendshapeSolverTests {
         for f in 0..<truth.count {
             let b = projections.row(f).enumerated().map { $0.element + (f > 0 ? system.temporalWeight * previous[$0.offset] : 0) }
             let atb = multiply((0..<n).map { i in (0..<n).map { a[$0][i] } }, b)
-            var z = multiply(aInverse, b).map { min(max($0, 0), 1) }
-            var u = [Double](repeating: 0, count: n)
-            for _ in 0..<4 {
-                let x = multiply(p, (0..<n).map { w2[$0] * (z[$0] - u[$0]) + atb[$0] })
-                z = (0..<n).map { min(max(u[$0] + x[$0], 0), 1) }
-                u = (0..<n).map { u[$0] + 1.9 * (x[$0] - z[$0]) }
+            func admm(_ upper: [Double]) -> [Double] {
+                var z = multiply(aInverse, b).enumerated().map { min(max($0.element, 0), upper[$0.offset]) }
+                var u = [Double](repeating: 0, count: n)
+                for _ in 0..<4 {
+                    let x = multiply(p, (0..<n).map { w2[$0] * (z[$0] - u[$0]) + atb[$0] })
+                    z = (0..<n).map { min(max(u[$0] + x[$0], 0), upper[$0]) }
+                    u = (0..<n).map { u[$0] + 1.9 * (x[$0] - z[$0]) }
+                }
+                return z
             }
+            var upper = [Double](repeating: 1, count: n)
+            let first = admm(upper)
+            upper[first[1] < first[4] ? 1 : 4] = 1e-10     // the cancel pair (1, 4): the smaller is switched off
+            let z = admm(upper)
             for j in 0..<n { #expect(abs(result.raw[f, j] - z[j]) < 1e-8, "frame \(f) pose \(j)") }
             previous = z
         }

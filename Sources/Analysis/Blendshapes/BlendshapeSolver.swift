@@ -97,8 +97,10 @@ public struct BlendshapeSolver: Sendable {
                 if x[smaller] > 1e-10 { cancelled = true }
                 upper[smaller] = 1e-10
             }
-            if cancelled {
-                cancelEvents += 1
+            if cancelled { cancelEvents += 1 }
+            // The exact solve cannot change when every smaller weight is already within the new bound;
+            // ADMM's iterates can, so it always solves again, as the SDK does.
+            if cancelled || (method == .admm && !system.cancelPairs.isEmpty) {
                 x = try solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
             }
             for j in 0..<ka { raw[f, j] = x[j] }
