@@ -89,6 +89,22 @@ struct SolveTests {
         #expect(FileManager.default.fileExists(atPath: "\(root)/solve_tongue/\(first.shot).npy"))
     }
 
+    @Test("a cache with a NaN fails its shot with the frame named; the other shot is solved")
+    func nonFiniteCache() throws {
+        let root = try solveDataset(seed: 24)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: root).deletingLastPathComponent().path) }
+        let shots = try DatasetLayout.discover(root).skin.map(\.shot)
+        try rewriteSkin(root, shot: shots[1]) { cache in
+            var positions = cache.positions
+            positions[7 * cache.vertexCount * 3 + 5] = .nan
+            return try withPositions(cache, positions)
+        }
+        let report = try SolveRun.run(root)
+        #expect(report.failed)
+        #expect(report.shots[0].error == nil && report.shots[0].fit != nil)
+        #expect(report.shots[1].error?.contains("frame 7, vertex 1 holds non-finite positions") == true, "\(report.shots[1].error ?? "")")
+    }
+
     @Test("a broken setup stops the solve with validate's findings")
     func brokenSetup() throws {
         let root = try solveDataset(seed: 23)

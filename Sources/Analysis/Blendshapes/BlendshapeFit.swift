@@ -61,6 +61,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             if count < block { recon = Matrix<Float>(rows: count, columns: width) }
             recon.fillRows(with: rig.neutral)
             try gemm(weights.view, activeDeltas.view, beta: 1, into: &recon)
+            var nonFinite: (frame: Int, vertex: Int)?
             recon.elements.withUnsafeBufferPointer { r in
                 targets.withUnsafeBufferPointer { t in
                     for f in 0..<count {
@@ -69,11 +70,15 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                             let dx = t[base + 3 * v] - r[base + 3 * v], dy = t[base + 3 * v + 1] - r[base + 3 * v + 1]
                             let dz = t[base + 3 * v + 2] - r[base + 3 * v + 2]
                             let distance = Double((dx * dx + dy * dy + dz * dz).squareRoot())
+                            if !distance.isFinite, nonFinite == nil { nonFinite = (start + f, v) }
                             mesh.add(distance, frame: start + f, vertex: v)
                             if inMask[v] { mask.add(distance, frame: start + f, vertex: v) }
                         }
                     }
                 }
+            }
+            if let nonFinite {
+                throw BlendshapeSolverError.shape("frame \(nonFinite.frame), vertex \(nonFinite.vertex) holds non-finite positions; vertex positions must be finite numbers")
             }
             if reconstruct { reconstruction += recon.elements[0..<(count * width)] }
             start += count

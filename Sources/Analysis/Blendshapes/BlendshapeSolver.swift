@@ -44,9 +44,9 @@ public struct BlendshapeSolver: Sendable {
 
     /// Solves `frames` `[F, 3V]` (positions, mesh units).
     public func solve(frames: [Float], frameCount: Int, vertexCount: Int) throws -> Result {
-        try solve(frameCount: frameCount, vertexCount: vertexCount) { range, block in
-            block.replaceSubrange(0..<(range.count * 3 * vertexCount), with: frames[(range.lowerBound * 3 * vertexCount)..<(range.upperBound * 3 * vertexCount)])
-        }
+        let clock = Date()
+        let projections = try system.projections(of: frames, frameCount: frameCount, vertexCount: vertexCount)
+        return try solve(projections: projections, since: clock)
     }
 
     /// Solves a shot read a block of frames at a time: `read(range, &buffer)` must put frames
@@ -63,11 +63,17 @@ public struct BlendshapeSolver: Sendable {
             try read(first..<(first + count), &buffer)
             let block = try system.projections(of: count == Self.framesPerBlock ? buffer : Array(buffer[0..<(count * 3 * vertexCount)]),
                                                frameCount: count, vertexCount: vertexCount)
-            if let bad = block.elements.firstIndex(where: { !$0.isFinite }) {
-                throw BlendshapeSolverError.shape("frame \(first + bad / ka) holds non-finite positions; vertex positions must be finite numbers")
-            }
             projections.replaceRows(first..<(first + count), with: block)
             first += count
+        }
+        return try solve(projections: projections, since: clock)
+    }
+
+    /// The per-frame stage, from Dᵀ(t − n) of every frame `[F, Ka]`; `since` is when the GEMM stage began.
+    private func solve(projections: Matrix<Double>, since clock: Date) throws -> Result {
+        let ka = system.activeCount, frameCount = projections.rows
+        if let bad = projections.elements.firstIndex(where: { !$0.isFinite }) {
+            throw BlendshapeSolverError.shape("frame \(bad / max(ka, 1)) holds non-finite positions; vertex positions must be finite numbers")
         }
         // Aᵀb₀ for every frame at once (A symmetric): [F, Ka].
         let normals = frameCount > 0 ? try projections.multiplied(by: system.a) : projections
