@@ -17,7 +17,7 @@ struct BenchSolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
         abstract: "Time the blendshape solve (GEMM stage and per-frame stage) on a synthetic rig and compare with scipy's BVLS on the same problem.",
-        discussion: "The scipy comparison runs Benchmarks/solve_scipy.py (per frame scipy.optimize.lsq_linear(method='bvls')) on the same A and b, when python3 with numpy and scipy is found, and reports the largest weight difference."
+        discussion: "The scipy comparison runs Benchmarks/solve_scipy.py (per frame scipy.optimize.lsq_linear(method='bvls')) on the same A and b, when python3 with numpy and scipy is found, and reports the speed-up and how far the two answers agree (where they part, the objective ‖Ax − b‖² of each says which is better)."
     )
 
     @Option(name: .long, help: "Mesh vertices.") var vertices = 24_002

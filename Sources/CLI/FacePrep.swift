@@ -8,10 +8,8 @@ struct FacePrep: ParsableCommand {
         commandName: "faceprep",
         abstract: "Prepare, check and measure Audio2Face-3D facial-animation training datasets.",
         discussion: """
-            Exit codes: 0 clean, 1 findings or errors in the data, 2 usage or I/O failure.
-
-            Planned, each arriving with its own issue: solve (blendshape weights), sync \
-            (audio/animation alignment), bench.
+            Exit codes: 0 clean, 1 findings or errors in the data, 2 usage or I/O failure. \
+            Progress goes to stderr, results to stdout (--json for machines) or files.
             """,
         subcommands: [ValidateCommand.self, HeadCommand.self, StabilizeCommand.self, TongueCommand.self, JawCommand.self, SyncCommand.self, SolveCommand.self, BenchCommand.self,
                       SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
