@@ -79,19 +79,27 @@ public struct BlendshapeSolver: Sendable {
         let normals = frameCount > 0 ? try projections.multiplied(by: system.a) : projections
         let gemmSeconds = Date().timeIntervalSince(clock)
         let start = Date()
-        var raw = Matrix<Double>(rows: frameCount, columns: ka)
+        // Plain arrays in this loop: it runs per frame, and generic Matrix accessors across modules
+        // cost a metadata lookup per call.
+        var rawElements = [Double](repeating: 0, count: frameCount * ka)
         var previous = [Double](repeating: 0, count: ka)
-        var quadratic = BoundedQuadratic(hessian: system.hessian)
+        var quadratic = try BoundedQuadratic(hessian: system.hessian)
         var cancelEvents = 0, steps = 0
         let ones = [Double](repeating: 1, count: ka)
+        let a = system.a.elements, b0 = projections.elements, q0 = normals.elements
+        var b = [Double](repeating: 0, count: ka), q = [Double](repeating: 0, count: ka)
         for f in 0..<frameCount {
-            var b = Array(projections.elements[(f * ka)..<((f + 1) * ka)])
-            var q = Array(normals.elements[(f * ka)..<((f + 1) * ka)])
+            for j in 0..<ka {
+                b[j] = b0[f * ka + j]
+                q[j] = q0[f * ka + j]
+            }
             if system.temporalWeight > 0, f > 0 {
-                let pull = try system.a.multiplied(by: previous)
-                for j in 0..<ka {
-                    q[j] += system.temporalWeight * pull[j]
-                    b[j] += system.temporalWeight * previous[j]
+                // b += λT·s·x_prev and, A being symmetric, q = A·b gains λT·s·A·x_prev.
+                for i in 0..<ka {
+                    var pull = 0.0
+                    for j in 0..<ka { pull += a[i * ka + j] * previous[j] }
+                    q[i] += system.temporalWeight * pull
+                    b[i] += system.temporalWeight * previous[i]
                 }
             }
             var upper = ones
@@ -109,17 +117,19 @@ public struct BlendshapeSolver: Sendable {
             if cancelled || (method == .admm && !system.cancelPairs.isEmpty) {
                 x = try solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
             }
-            for j in 0..<ka { raw[f, j] = x[j] }
+            for j in 0..<ka { rawElements[f * ka + j] = x[j] }
             previous = x
         }
-        var weights = Matrix<Float>(rows: frameCount, columns: system.settings.poseCount)
-        let settings = system.settings
+        let raw = try Matrix<Double>(rows: frameCount, columns: ka, elements: rawElements)
+        let settings = system.settings, poseCount = settings.poseCount
+        var weightElements = [Float](repeating: 0, count: frameCount * poseCount)
         for f in 0..<frameCount {
-            for pose in 0..<settings.poseCount { weights[f, pose] = Float(settings.offsets[pose]) }
+            for pose in 0..<poseCount { weightElements[f * poseCount + pose] = Float(settings.offsets[pose]) }
             for (j, pose) in system.activePoses.enumerated() {
-                weights[f, pose] = Float(raw[f, j] * settings.multipliers[pose] + settings.offsets[pose])
+                weightElements[f * poseCount + pose] = Float(rawElements[f * ka + j] * settings.multipliers[pose] + settings.offsets[pose])
             }
         }
+        let weights = try Matrix<Float>(rows: frameCount, columns: poseCount, elements: weightElements)
         return Result(weights: weights, raw: raw, cancelEvents: cancelEvents, steps: steps,
                       gemmSeconds: gemmSeconds, frameSeconds: Date().timeIntervalSince(start))
     }
@@ -127,8 +137,11 @@ public struct BlendshapeSolver: Sendable {
     private func solveFrame(b: [Double], q: [Double], upper: [Double], quadratic: inout BoundedQuadratic, steps: inout Int, frame: Int) throws -> [Double] {
         switch method {
         case .bvls:
-            do { steps += try quadratic.solve(q: q, upper: upper) } catch BlendshapeSolverError.notConverged(_, let iterations) {
+            do { steps += try quadratic.solve(q: q, upper: upper) } catch LinalgError.noConvergence(_, let iterations) {
                 throw BlendshapeSolverError.notConverged(frame: frame, iterations: iterations)
+            } catch LinalgError.rankDeficient(_, let index) {
+                let pose = system.activePoses[index]
+                throw BlendshapeSolverError.singular("frame \(frame): pose \(pose) is a linear combination of the other free poses on the mask; add L2 regularisation or deactivate dependent poses")
             }
             return quadratic.x
         case .admm:

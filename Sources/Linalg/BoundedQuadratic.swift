@@ -1,5 +1,3 @@
-import Linalg
-
 /// Minimises ½·xᵀHx − qᵀx over the box 0 ≤ x ≤ u for a symmetric positive-definite H: the normal
 /// form of a bounded least-squares problem min ‖A·x − b‖² (H = AᵀA, q = Aᵀb).
 ///
@@ -14,17 +12,18 @@ import Linalg
 /// — O(k²) per step instead of O(k³). The state is kept between calls: consecutive animation frames
 /// share their active sets, so a warm-started frame usually needs a single solve with the factor it
 /// already has. These are k×k problems (k ≤ a few hundred) solved thousands of times a second, so
-/// the loops are plain Swift over flat arrays: a BLAS call would cost more than its arithmetic.
-struct BoundedQuadratic {
-    enum Status: Equatable { case free, lower, upper }
+/// the loops run over raw buffers: a BLAS call would cost more than its arithmetic.
+public struct BoundedQuadratic: Sendable {
+    enum Status: UInt8 { case free, lower, upper }
 
-    let n: Int
+    public let n: Int
     /// H, `[n, n]` row-major.
     private let h: [Double]
-    private(set) var x: [Double]
-    private(set) var status: [Status]
+    /// The solution of the last call.
+    public private(set) var x: [Double]
+    private var status: [Status]
     /// The bounds of the previous call: a variable held at an upper bound that has since changed
-    /// (a cancelled pose's 1e-10 back to 1) restarts at 0.
+    /// (e.g. 1e-10 back to 1) restarts at 0.
     private var lastUpper: [Double]
     /// Free variables in the order of the factor's rows.
     private var free: [Int] = []
@@ -32,7 +31,11 @@ struct BoundedQuadratic {
     private var factor: [Double]
     private var rhs: [Double], solution: [Double]
 
-    init(hessian: Matrix<Double>) {
+    /// - Parameter hessian: H, symmetric positive definite `[n, n]`.
+    public init(hessian: Matrix<Double>) throws {
+        guard hessian.rows == hessian.columns else {
+            throw LinalgError.shapeMismatch(operation: "BoundedQuadratic", detail: "H is [\(hessian.rows), \(hessian.columns)], not square")
+        }
         n = hessian.rows
         h = hessian.elements
         x = [Double](repeating: 0, count: n)
@@ -43,11 +46,17 @@ struct BoundedQuadratic {
         solution = [Double](repeating: 0, count: n)
     }
 
-    /// The minimiser for `q` and upper bounds `upper`, warm-started from the previous call.
+    /// The minimiser for `q` `[n]` and upper bounds `upper` `[n]` (≥ 0), warm-started from the previous
+    /// call; it is left in `x`.
     /// - Returns: the number of active-set steps taken.
+    /// - Throws: `LinalgError.rankDeficient` (index of the variable) when a variable's column of H
+    ///   depends on the free ones', `LinalgError.noConvergence` when the step limit is reached.
     @discardableResult
-    mutating func solve(q: [Double], upper: [Double]) throws -> Int {
-        // A feasible start that keeps the previous free set.
+    public mutating func solve(q: [Double], upper: [Double]) throws -> Int {
+        guard q.count == n, upper.count == n else {
+            throw LinalgError.shapeMismatch(operation: "BoundedQuadratic.solve", detail: "q has \(q.count), upper \(upper.count) values for \(n) variables")
+        }
+        // Feasible start that keeps the previous free set.
         for i in 0..<n {
             switch status[i] {
             case .lower: x[i] = 0
@@ -55,22 +64,26 @@ struct BoundedQuadratic {
                 status[i] = .lower
                 x[i] = 0
             case .upper: x[i] = upper[i]
-            case .free: x[i] = min(max(x[i], 0), upper[i])
+            case .free: x[i] = Swift.min(Swift.max(x[i], 0), upper[i])
             }
         }
         lastUpper = upper
         var largestQ = 1.0
-        for value in q { largestQ = max(largestQ, abs(value)) }
+        for value in q { largestQ = Swift.max(largestQ, Swift.abs(value)) }
         let tolerance = 1e-12 * largestQ
         let limit = 10 * n + 20
+        let n = self.n
         for step in 1...limit {
             let m = free.count
             // H_FF·y = q_F − H_FU·u_U (variables held at 0 contribute nothing).
-            for r in 0..<m {
-                let i = free[r]
-                var sum = q[i]
-                for j in 0..<n where status[j] == .upper { sum -= h[i * n + j] * upper[j] }
-                rhs[r] = sum
+            let heldUpper = (0..<n).filter { status[$0] == .upper }
+            h.withUnsafeBufferPointer { h in
+                for r in 0..<m {
+                    let i = free[r]
+                    var sum = q[i]
+                    for j in heldUpper { sum -= h[i * n + j] * upper[j] }
+                    rhs[r] = sum
+                }
             }
             solveFactor(m)
             // Walk towards the solution; stop at the first bound in the way.
@@ -102,49 +115,70 @@ struct BoundedQuadratic {
             }
             for r in 0..<m { x[free[r]] = solution[r] }
             // Optimal for this free set: release the held variable whose gradient pulls hardest inward.
-            var release = -1, strongest = tolerance
-            for i in 0..<n where status[i] != .free && upper[i] > 0 {
-                var g = -q[i]
-                for j in 0..<n { g += h[i * n + j] * x[j] }
-                let pull = status[i] == .lower ? -g : g
-                if pull > strongest { strongest = pull; release = i }
+            let release: Int = h.withUnsafeBufferPointer { h in
+                x.withUnsafeBufferPointer { x in
+                    var release = -1, strongest = tolerance
+                    for i in 0..<n where status[i] != .free && upper[i] > 0 {
+                        var g = -q[i]
+                        let row = i * n
+                        for j in 0..<n { g += h[row + j] * x[j] }
+                        let pull = status[i] == .lower ? -g : g
+                        if pull > strongest { strongest = pull; release = i }
+                    }
+                    return release
+                }
             }
             guard release >= 0 else { return step }
             try appendToFactor(release)
             status[release] = .free
         }
-        throw BlendshapeSolverError.notConverged(frame: -1, iterations: limit)
+        throw LinalgError.noConvergence(routine: "BoundedQuadratic", info: limit)
     }
 
     /// `solution[0..<m]` = H_FF⁻¹·`rhs[0..<m]` by forward and back substitution with L.
     private mutating func solveFactor(_ m: Int) {
-        for r in 0..<m {
-            var sum = rhs[r]
-            for c in 0..<r { sum -= factor[r * n + c] * solution[c] }
-            solution[r] = sum / factor[r * n + r]
-        }
-        for r in stride(from: m - 1, through: 0, by: -1) {
-            var sum = solution[r]
-            for c in (r + 1)..<max(m, r + 1) { sum -= factor[c * n + r] * solution[c] }
-            solution[r] = sum / factor[r * n + r]
+        let n = self.n
+        factor.withUnsafeBufferPointer { l in
+            rhs.withUnsafeBufferPointer { b in
+                solution.withUnsafeMutableBufferPointer { y in
+                    for r in 0..<m {
+                        var sum = b[r]
+                        let row = r * n
+                        for c in 0..<r { sum -= l[row + c] * y[c] }
+                        y[r] = sum / l[row + r]
+                    }
+                    for r in stride(from: m - 1, through: 0, by: -1) {
+                        var sum = y[r]
+                        var c = r + 1
+                        while c < m { sum -= l[c * n + r] * y[c]; c += 1 }
+                        y[r] = sum / l[r * n + r]
+                    }
+                }
+            }
         }
     }
 
     /// Adds variable `j` as the factor's last row: L·l = H[free, j], d = √(H_jj − ‖l‖²).
     private mutating func appendToFactor(_ j: Int) throws {
-        let m = free.count
-        var norm = 0.0
-        for r in 0..<m {
-            var sum = h[free[r] * n + j]
-            for c in 0..<r { sum -= factor[r * n + c] * factor[m * n + c] }
-            let value = sum / factor[r * n + r]
-            factor[m * n + r] = value
-            norm += value * value
+        let m = free.count, n = self.n
+        let pivot: Double = h.withUnsafeBufferPointer { h in
+            free.withUnsafeBufferPointer { free in
+                factor.withUnsafeMutableBufferPointer { l in
+                    var norm = 0.0
+                    let last = m * n
+                    for r in 0..<m {
+                        var sum = h[free[r] * n + j]
+                        let row = r * n
+                        for c in 0..<r { sum -= l[row + c] * l[last + c] }
+                        let value = sum / l[row + r]
+                        l[last + r] = value
+                        norm += value * value
+                    }
+                    return h[j * n + j] - norm
+                }
+            }
         }
-        let pivot = h[j * n + j] - norm
-        guard pivot > 1e-13 * h[j * n + j], pivot.isFinite else {
-            throw BlendshapeSolverError.singular("pose \(j) is a linear combination of the free poses (pivot \(pivot)); add L2 regularisation or deactivate dependent poses")
-        }
+        guard pivot > 1e-13 * h[j * n + j], pivot.isFinite else { throw LinalgError.rankDeficient(routine: "BoundedQuadratic", index: j) }
         factor[m * n + m] = pivot.squareRoot()
         free.append(j)
     }
@@ -152,21 +186,28 @@ struct BoundedQuadratic {
     /// Deletes the factor's row `p` and restores the triangle: Givens rotations on columns k, k+1 zero
     /// the element each later row gains above the diagonal (L·Lᵀ is unchanged by them).
     private mutating func removeFromFactor(at p: Int) {
-        let m = free.count
-        for r in (p + 1)..<max(m, p + 1) {
-            for c in 0...r { factor[(r - 1) * n + c] = factor[r * n + c] }
-        }
-        for k in p..<max(m - 1, p) {
-            let a = factor[k * n + k], b = factor[k * n + k + 1]
-            let radius = (a * a + b * b).squareRoot()
-            guard radius > 0 else { continue }
-            let c = a / radius, s = b / radius
-            for i in k..<(m - 1) {
-                let u = factor[i * n + k], v = factor[i * n + k + 1]
-                factor[i * n + k] = c * u + s * v
-                factor[i * n + k + 1] = -s * u + c * v
+        let m = free.count, n = self.n
+        factor.withUnsafeMutableBufferPointer { l in
+            var r = p + 1
+            while r < m {
+                for c in 0...r { l[(r - 1) * n + c] = l[r * n + c] }
+                r += 1
             }
-            factor[k * n + k + 1] = 0
+            var k = p
+            while k < m - 1 {
+                let a = l[k * n + k], b = l[k * n + k + 1]
+                let radius = (a * a + b * b).squareRoot()
+                if radius > 0 {
+                    let c = a / radius, s = b / radius
+                    for i in k..<(m - 1) {
+                        let u = l[i * n + k], v = l[i * n + k + 1]
+                        l[i * n + k] = c * u + s * v
+                        l[i * n + k + 1] = -s * u + c * v
+                    }
+                    l[k * n + k + 1] = 0
+                }
+                k += 1
+            }
         }
         free.remove(at: p)
     }
