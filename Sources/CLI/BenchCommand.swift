@@ -86,9 +86,10 @@ struct BenchSolveCommand: ParsableCommand {
                             frameStageSpeedup: scipy.map { $0.seconds / Double($0.frames) / (result.frameSeconds / Double(frames)) },
                             scipyComparison: scipy?.comparison)
         if json { try printJSON(output); return }
-        print(String(format: "solve %d frames, %d poses, %d vertices, %@ (%@): GEMM stage %.1f ms = %.0f frames/s; per-frame stage %.1f ms = %.0f frames/s (%.2f active-set steps/frame, %d cancel events); total %.1f ms = %.0f frames/s",
+        print(String(format: "solve %d frames, %d poses, %d vertices, %@ (%@): GEMM stage %.1f ms = %.0f frames/s; per-frame stage %.1f ms = %.0f frames/s (%.2f %@/frame, %d cancel events); total %.1f ms = %.0f frames/s",
                      frames, poses, vertices, options.mask.map { "mask \($0)" } ?? "no mask", method, result.gemmSeconds * 1000, result.gemmFramesPerSecond,
-                     result.frameSeconds * 1000, result.frameStageFramesPerSecond, result.stepsPerFrame, result.cancelEvents,
+                     result.frameSeconds * 1000, result.frameStageFramesPerSecond, result.stepsPerFrame,
+                     options.method == .admm ? "ADMM iterations" : "active-set steps", result.cancelEvents,
                      result.totalSeconds * 1000, result.framesPerSecond))
         if let scipy, let speedup = output.speedup, let stageSpeedup = output.frameStageSpeedup {
             let c = scipy.comparison
