@@ -62,19 +62,13 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             recon.fillRows(with: rig.neutral)
             try gemm(weights.view, activeDeltas.view, beta: 1, into: &recon)
             var nonFinite: (frame: Int, vertex: Int)?
-            recon.elements.withUnsafeBufferPointer { r in
-                targets.withUnsafeBufferPointer { t in
-                    for f in 0..<count {
-                        let base = f * width
-                        for v in 0..<vertexCount {
-                            let dx = t[base + 3 * v] - r[base + 3 * v], dy = t[base + 3 * v + 1] - r[base + 3 * v + 1]
-                            let dz = t[base + 3 * v + 2] - r[base + 3 * v + 2]
-                            let distance = Double((dx * dx + dy * dy + dz * dz).squareRoot())
-                            if !distance.isFinite, nonFinite == nil { nonFinite = (start + f, v) }
-                            mesh.add(distance, frame: start + f, vertex: v)
-                            if inMask[v] { mask.add(distance, frame: start + f, vertex: v) }
-                        }
-                    }
+            let distances = pointDistances(Array(targets[0..<(count * width)]), Array(recon.elements[0..<(count * width)]))
+            for f in 0..<count {
+                for v in 0..<vertexCount {
+                    let distance = Double(distances[f * vertexCount + v])
+                    if !distance.isFinite, nonFinite == nil { nonFinite = (start + f, v) }
+                    mesh.add(distance, frame: start + f, vertex: v)
+                    if inMask[v] { mask.add(distance, frame: start + f, vertex: v) }
                 }
             }
             if let nonFinite {

@@ -2,7 +2,7 @@ import Dispatch
 
 /// `(0..<count).map(transform)` with contiguous chunks of the indices on different cores, written
 /// straight into the result: for cheap work per item over many items (a 3×3 fit per frame).
-func concurrentMap<T>(_ count: Int, minimumPerChunk: Int = 4096, _ transform: (Int) -> T) -> [T] {
+public func concurrentMap<T>(_ count: Int, minimumPerChunk: Int = 4096, _ transform: (Int) -> T) -> [T] {
     let chunks = max(1, min(8, count / minimumPerChunk))
     if chunks == 1 { return (0..<count).map(transform) }
     return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
@@ -12,7 +12,8 @@ func concurrentMap<T>(_ count: Int, minimumPerChunk: Int = 4096, _ transform: (I
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
                 // Each chunk initialises its own disjoint range of the buffer.
                 for index in (count * chunk / chunks)..<(count * (chunk + 1) / chunks) {
-                    (shared.value.baseAddress! + index).initialize(to: body.value(index))
+                    guard let start = shared.value.baseAddress else { return }
+                    (start + index).initialize(to: body.value(index))
                 }
             }
         }
@@ -25,3 +26,4 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
     let value: Value
     init(_ value: Value) { self.value = value }
 }
+
