@@ -37,11 +37,8 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
     public static func normalizedCorrelation(_ a: [Double], _ b: [Double], maxLag: Int) throws -> [Double]? {
         let centredA = centred(a), centredB = centred(b)
         let energyA = runningSquares(centredA), energyB = runningSquares(centredB)
-        let scaleA = a.map(abs).max() ?? 0, scaleB = b.map(abs).max() ?? 0
-        // "Constant" relative to the signal's own size: rounding noise on a flat line is not a signal.
-        guard let totalA = energyA.last, let totalB = energyB.last, totalA > 0, totalB > 0,
-              totalA.squareRoot() > 1e-9 * scaleA * Double(a.count).squareRoot(),
-              totalB.squareRoot() > 1e-9 * scaleB * Double(b.count).squareRoot() else { return nil }
+        guard let totalA = energyA.last, let totalB = energyB.last,
+              !isFlat(a, centredEnergy: totalA), !isFlat(b, centredEnergy: totalB) else { return nil }
         let raw = try RealFFT.crossCorrelation(centredA, centredB, maxLag: maxLag)
         return (-maxLag...maxLag).map { k in
             // Overlap: i in lo..<hi pairs a[i] with b[i + k].
@@ -52,6 +49,17 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
             guard overlapA > 1e-6 * totalA, overlapB > 1e-6 * totalB else { return 0 }
             return min(1, max(-1, raw[maxLag + k] / (overlapA * overlapB).squareRoot()))
         }
+    }
+
+    /// Whether `x` is constant relative to its own size: rounding noise on a flat line is not a
+    /// signal, and nothing can be aligned with it.
+    public static func isFlat(_ x: [Double]) -> Bool {
+        isFlat(x, centredEnergy: centred(x).reduce(0) { $0 + $1 * $1 })
+    }
+
+    private static func isFlat(_ x: [Double], centredEnergy: Double) -> Bool {
+        let scale = x.map(abs).max() ?? 0
+        return !(centredEnergy > 0 && centredEnergy.squareRoot() > 1e-9 * scale * Double(x.count).squareRoot())
     }
 
     /// `[0, x₀², x₀² + x₁², …]`: sums of squares over any range by one subtraction.

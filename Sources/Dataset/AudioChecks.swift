@@ -31,11 +31,12 @@ extension ValidationContext {
         // Originals get their speech activity at the animation's frames, for the sync rules.
         var animationFrames: [String: Int] = [:]
         for (shot, file) in layout.audio { if let cache = skinCaches[shot] { animationFrames[file] = cache.frameCount } }
-        let fps = framesPerSecond
+        let fps = framesPerSecond, fineEnvelopes = !layout.augmentedVoices.isEmpty
         let outcomes = parallelMap(files) { [animationFrames] file -> AudioOutcome in
             defer { progress("read \(done.increment())/\(total) audio files") }
             do {
-                return .read(AudioSummary(file: file, audio: try WavAudio.read(root + "/" + file), frames: animationFrames[file], framesPerSecond: fps))
+                return .read(AudioSummary(file: file, audio: try WavAudio.read(root + "/" + file), frames: animationFrames[file], framesPerSecond: fps,
+                                             fineEnvelope: fineEnvelopes))
             } catch {
                 return .failed("\(error)")
             }

@@ -9,19 +9,22 @@ extension ValidationContext {
                              neutralFile: DatasetFiles.tongueNeutral, vertices: tongueVertexCount)
     }
 
+    /// - Returns: the archive as read, for callers that go on to use it.
+    @discardableResult
     func checkBlendshapeSetup(archive file: String, config configFile: String, neutral: [Float]?,
-                                      neutralFile: String, vertices: Int?) {
+                              neutralFile: String, vertices: Int?) -> NpzArchive? {
         let hasArchive = layout.exists(file), hasConfig = layout.exists(configFile)
-        guard hasArchive || hasConfig else { return }
+        guard hasArchive || hasConfig else { return nil }
         if !hasArchive { add(Rules.bsPoseNames, file, "missing, but \(configFile) exists") }
         if !hasConfig { add(Rules.bsConfig, configFile, "missing, but \(file) exists") }
 
         var poseCount: Int?
         var bsNeutral: [Float]?
+        var archive: NpzArchive?
         if hasArchive {
             do {
-                let archive = try NpzArchive.read(layout.path(file))
-                (poseCount, bsNeutral) = checkArchive(archive, file: file, vertices: vertices)
+                archive = try NpzArchive.read(layout.path(file))
+                if let archive { (poseCount, bsNeutral) = checkArchive(archive, file: file, vertices: vertices) }
             } catch { add(Rules.bsPoseNames, file, describe(error)) }
         }
         if let neutral, let bsNeutral, neutral.count == bsNeutral.count {
@@ -32,6 +35,7 @@ extension ValidationContext {
             }
         }
         if hasConfig { checkConfig(configFile, poseCount: poseCount, neutral: bsNeutral ?? neutral) }
+        return archive
     }
 
     /// Returns the number of poses (without the neutral) and the archive's neutral.

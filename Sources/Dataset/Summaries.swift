@@ -36,17 +36,9 @@ public struct CacheSummary: Sendable {
         let sample = matching != nil && checkHead ? HeadMotion.sampleIndices(vertexCount: frames.vertexCount) : []
         let mouthSampling = checkHead
             ? MouthSampling.lips(lipList, vertexCount: frames.vertexCount) ?? matching.flatMap { MouthSampling.lowerFace(neutral: $0) } : nil
-        let mouthVertices = mouthSampling?.indices ?? []
-        // One pass reads both samples: the head's vertices of each frame, then the mouth's.
-        let (mean, both) = try CacheSummary.stream(frames, sampling: sample + mouthVertices)
-        let rowWidth = 3 * (sample.count + mouthVertices.count)
-        var sampled = [Float](), mouthSampled = [Float]()
-        sampled.reserveCapacity(frames.frameCount * sample.count * 3)
-        mouthSampled.reserveCapacity(frames.frameCount * mouthVertices.count * 3)
-        for f in 0..<frames.frameCount {
-            sampled += both[(f * rowWidth)..<(f * rowWidth + 3 * sample.count)]
-            mouthSampled += both[(f * rowWidth + 3 * sample.count)..<((f + 1) * rowWidth)]
-        }
+        // One pass reads both samples: the head's vertices of each frame and the mouth's.
+        let (mean, samples) = try CacheSummary.stream(frames, samplings: [sample, mouthSampling?.indices ?? []])
+        let sampled = samples[0], mouthSampled = samples[1]
         mouth = mouthSampling?.signal(sampled: mouthSampled, frames: frames.frameCount)
         if let neutral = matching {
             comparison = PoseComparison(frame: mean[...], neutral: neutral[...])
@@ -63,19 +55,18 @@ public struct CacheSummary: Sendable {
 
     /// One pass over the cache: the average of all frames, `[V, 3]` — per block of frames one BLAS
     /// product `onesᵀ · block`, which also exposes any NaN or infinity (they propagate into the sums)
-    /// for an exact search — and the positions of the `sampling` vertices in every frame, `[F, S, 3]`.
-    static func stream(_ frames: CacheFrames, sampling: [Int]) throws -> (mean: [Float], sampled: [Float]) {
+    /// for an exact search — and, for each list of `samplings`, the positions of its vertices in every
+    /// frame, `[F, S, 3]`.
+    static func stream(_ frames: CacheFrames, samplings: [[Int]]) throws -> (mean: [Float], sampled: [[Float]]) {
         let width = frames.valuesPerFrame
         var mean = [Float](repeating: 0, count: width)
-        var sampled = [Float]()
-        sampled.reserveCapacity(frames.frameCount * sampling.count * 3)
-        guard frames.frameCount > 0, width > 0 else { return (mean, sampled) }
-        var block = [Float](repeating: 0, count: framesPerBlock * width)
-        let scale = 1 / Float(frames.frameCount)
-        var start = 0
-        while start < frames.frameCount {
-            let count = min(framesPerBlock, frames.frameCount - start)
-            try frames.decode(start..<(start + count), into: &block)
+        var sampled = samplings.map { vertices in
+            var values = [Float]()
+            values.reserveCapacity(frames.frameCount * vertices.count * 3)
+            return values
+        }
+        let scale = 1 / Float(max(frames.frameCount, 1))
+        try forEachBlock(frames) { start, count, block in
             let elements = count == framesPerBlock ? block : Array(block.prefix(count * width))
             let matrix = try Matrix(rows: count, columns: width, elements: elements)
             let sums = try matrix.multiplied(by: [Float](repeating: scale, count: count), transpose: .transposed)
@@ -87,37 +78,42 @@ public struct CacheSummary: Sendable {
                 throw FormatError(file: frames.source.path, .element(place), problem)
             }
             for i in 0..<width { mean[i] += sums[i] }
-            for f in 0..<count {
-                for v in sampling {
-                    let base = f * width + 3 * v
-                    sampled.append(elements[base]); sampled.append(elements[base + 1]); sampled.append(elements[base + 2])
-                }
-            }
-            start += count
+            for (k, vertices) in samplings.enumerated() { gather(vertices, from: block, frames: count, width: width, into: &sampled[k]) }
         }
         return (mean, sampled)
     }
 
     /// The positions of `vertices` in every frame, `[F, S, 3]`, decoding a block of frames at a time.
     static func sample(_ frames: CacheFrames, vertices: [Int]) throws -> [Float] {
-        let width = frames.valuesPerFrame
         var sampled = [Float]()
         sampled.reserveCapacity(frames.frameCount * vertices.count * 3)
-        guard frames.frameCount > 0, width > 0 else { return sampled }
+        try forEachBlock(frames) { _, count, block in gather(vertices, from: block, frames: count, width: frames.valuesPerFrame, into: &sampled) }
+        return sampled
+    }
+
+    /// Decodes `frames` `framesPerBlock` at a time into one reused buffer: `body(start, count, block)`
+    /// gets frames `start ..< start + count` in the first `count` rows of `block`.
+    private static func forEachBlock(_ frames: CacheFrames, _ body: (Int, Int, [Float]) throws -> Void) throws {
+        let width = frames.valuesPerFrame
+        guard frames.frameCount > 0, width > 0 else { return }
         var block = [Float](repeating: 0, count: framesPerBlock * width)
         var start = 0
         while start < frames.frameCount {
             let count = min(framesPerBlock, frames.frameCount - start)
             try frames.decode(start..<(start + count), into: &block)
-            for f in 0..<count {
-                for v in vertices {
-                    let base = f * width + 3 * v
-                    sampled.append(block[base]); sampled.append(block[base + 1]); sampled.append(block[base + 2])
-                }
-            }
+            try body(start, count, block)
             start += count
         }
-        return sampled
+    }
+
+    /// Appends the positions of `vertices` in the first `count` frames (rows `width` wide) of `block`.
+    private static func gather(_ vertices: [Int], from block: [Float], frames count: Int, width: Int, into sampled: inout [Float]) {
+        for f in 0..<count {
+            for v in vertices {
+                let base = f * width + 3 * v
+                sampled.append(block[base]); sampled.append(block[base + 1]); sampled.append(block[base + 2])
+            }
+        }
     }
 
     /// Why the training framework cannot read this Maya cache variant, if it cannot.
@@ -142,11 +138,14 @@ public struct AudioSummary: Sendable {
     public let levels: AudioLevels
     /// Speech activity per animation frame, for tracks that belong to a shot's animation.
     public let activity: [Double]?
-    /// The fine envelope, for comparing augmented tracks with their originals.
-    public let envelope: TrackEnvelope
+    /// The fine envelope, for comparing augmented tracks with their originals (only kept when the
+    /// dataset has augmented voices).
+    public let envelope: TrackEnvelope?
 
-    /// - Parameter frames: the shot's animation frames at `framesPerSecond`, when the track has an animation.
-    init(file: String, audio: WavAudio, frames: Int?, framesPerSecond: Double) {
+    /// - Parameters:
+    ///   - frames: the shot's animation frames at `framesPerSecond`, when the track has an animation.
+    ///   - fineEnvelope: whether to keep the fine envelope.
+    init(file: String, audio: WavAudio, frames: Int?, framesPerSecond: Double, fineEnvelope: Bool) {
         self.file = file
         sampleRate = audio.sampleRate
         bitsPerSample = audio.bitsPerSample
@@ -156,6 +155,6 @@ public struct AudioSummary: Sendable {
         let mono = audio.mono()
         levels = AudioLevels(samples: mono)
         activity = frames.map { SpeechActivity.perFrame(mono, sampleRate: audio.sampleRate, frames: $0, framesPerSecond: framesPerSecond) }
-        envelope = TrackEnvelope(file: file, sampleRate: audio.sampleRate, samples: mono)
+        envelope = fineEnvelope ? TrackEnvelope(file: file, sampleRate: audio.sampleRate, samples: mono) : nil
     }
 }

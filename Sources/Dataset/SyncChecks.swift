@@ -9,9 +9,8 @@ extension ValidationContext {
         let (jawArchive, jawNeutral) = MouthSignal.jawData(layout)
         let signals: [ShotSignals] = shots.compactMap { shot in
             guard let cache = skinCaches[shot], let activity = layout.audio[shot].flatMap({ audioSummaries[$0] })?.activity else { return nil }
-            // The lip list first, then the jaw keypoints, then the lower face.
-            let mouth = cache.mouth?.source == .lipDistance ? cache.mouth
-                : MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: shot, frames: cache.frameCount) ?? cache.mouth
+            let mouth = MouthSignal.preferred(sampled: cache.mouth,
+                                              jaw: MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: shot, frames: cache.frameCount))
             return ShotSignals(shot: shot, frames: cache.frameCount, activity: activity, mouth: mouth, problem: nil)
         }
         let (results, median, _) = SyncAnalysis.alignShots(signals, framesPerSecond: framesPerSecond, maxLag: SyncAnalysis.defaultMaxLag)
@@ -26,9 +25,9 @@ extension ValidationContext {
 
         for (voice, tracks) in layout.augmentedVoices.sorted(by: { $0.key < $1.key }) {
             for (shot, file) in tracks.sorted(by: { $0.key < $1.key }) {
-                guard let track = audioSummaries[file], let original = layout.audio[shot].flatMap({ audioSummaries[$0] }) else { continue }
+                guard let track = audioSummaries[file]?.envelope, let original = layout.audio[shot].flatMap({ audioSummaries[$0]?.envelope }) else { continue }
                 let unrelated = shots.filter { $0 != shot }.compactMap { layout.audio[$0].flatMap { audioSummaries[$0] }?.envelope }
-                let result = SyncAnalysis.alignAugmented(voice: voice, shot: shot, track: track.envelope, original: original.envelope,
+                let result = SyncAnalysis.alignAugmented(voice: voice, shot: shot, track: track, original: original,
                                                          unrelated: unrelated, maxLagSeconds: Double(SyncAnalysis.defaultMaxLag) / framesPerSecond)
                 guard result.verdict == .offset, let ms = result.lagMilliseconds, let samples = result.lagSamples else { continue }
                 add(Rules.augDrift, file, String(format: "%.1f ms (%.0f samples) %@ than the original %@", abs(ms), abs(samples), ms > 0 ? "later" : "earlier", original.file))

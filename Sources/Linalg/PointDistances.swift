@@ -1,6 +1,6 @@
-/// Euclidean distances between corresponding points of two `[N, 3]` arrays: `[N]`.
-public func pointDistances(_ a: [Float], _ b: [Float]) -> [Float] {
-    let count = Swift.min(a.count, b.count) / 3
+/// Euclidean distances between the first `count` corresponding points of two `[N, 3]` arrays: `[count]`.
+public func pointDistances(_ a: [Float], _ b: [Float], count: Int) -> [Float] {
+    let count = Swift.max(0, Swift.min(count, a.count / 3, b.count / 3))
     return [Float](unsafeUninitializedCapacity: count) { out, initialized in
         a.withUnsafeBufferPointer { p in
             b.withUnsafeBufferPointer { q in

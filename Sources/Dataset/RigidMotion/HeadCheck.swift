@@ -47,7 +47,8 @@ public enum HeadCheck {
             throw FormatError(file: frames.source.path, .wholeFile, "\(frames.vertexCount) vertices, the neutral has \(neutral.count / 3)")
         }
         let sample = HeadMotion.sampleIndices(vertexCount: frames.vertexCount)
-        let (_, sampled) = try CacheSummary.stream(frames, sampling: sample)
+        // The full pass (not `sample`): it refuses non-finite positions with their place in the file.
+        let sampled = try CacheSummary.stream(frames, samplings: [sample]).sampled[0]
         return try HeadMotion.estimate(reference: sample.flatMap { i in (0..<3).map { Double(neutral[3 * i + $0]) } },
                                        frames: sampled, frameCount: frames.frameCount,
                                        headHeight: BoundingBox(points: neutral)?.size.y ?? 1)

@@ -30,7 +30,6 @@ public enum JawCheck {
         let neutral = try NumpyNeutral.read(neutralPath)
         let n = neutral.count / 3
         let shape = try PointSetShape(points: neutral)
-        let base = (n: n, shape: shape)
         guard !shape.isCollinear else {
             return Report(keypoints: n, singularValues: shape.singularValues, rank: shape.rank, lineCondition: shape.lineCondition,
                           planeCondition: shape.planeCondition, collinear: true, nearlyCoplanar: false, shots: [],
@@ -55,7 +54,7 @@ public enum JawCheck {
         }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: "\(output)/jaw_rigid_transforms.npz") }
-        return Report(keypoints: base.n, singularValues: shape.singularValues, rank: shape.rank, lineCondition: shape.lineCondition,
+        return Report(keypoints: n, singularValues: shape.singularValues, rank: shape.rank, lineCondition: shape.lineCondition,
                       planeCondition: shape.planeCondition, collinear: false, nearlyCoplanar: shape.planeCondition > coplanarCondition,
                       shots: fits, errors: errors)
     }

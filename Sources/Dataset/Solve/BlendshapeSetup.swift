@@ -28,12 +28,13 @@ public struct BlendshapeSetup: Sendable {
         let neutral = layout.exists(neutralFile) ? try? NumpyNeutral.read(layout.path(neutralFile)) : nil
         if !layout.exists(archive) { context.add(Rules.bsPoseNames, archive, "missing: the solve needs the blendshapes") }
         if !layout.exists(config) { context.add(Rules.bsConfig, config, "missing: the solve needs the solver settings") }
-        context.checkBlendshapeSetup(archive: archive, config: config, neutral: neutral, neutralFile: neutralFile,
-                                     vertices: neutral.map { $0.count / 3 })
+        let checked = context.checkBlendshapeSetup(archive: archive, config: config, neutral: neutral, neutralFile: neutralFile,
+                                                   vertices: neutral.map { $0.count / 3 })
         let errors = context.sortedFindings.filter { $0.severity == .error }
         guard errors.isEmpty else { throw Problems(findings: errors) }
 
-        let npz = try NpzArchive.read(layout.path(archive))
+        // The archive the checks read (decompressed once); read again only if they could not.
+        let npz = try checked ?? NpzArchive.read(layout.path(archive))
         let names = Array(try npz.array("poseNames").strings().dropFirst())
         let bsNeutral = try npz.array("neutral").floats()
         var deltas: [Float] = []

@@ -77,6 +77,7 @@ public enum SolveRun {
             neutralFile: options.tongue ? DatasetFiles.tongueNeutral : DatasetFiles.skinNeutral)
         let system = try BlendshapeSystem(rig: setup.rig, settings: setup.settings)
         let solver = try BlendshapeSolver(system: system, method: options.method)
+        let measure = try BlendshapeFit.Measure(rig: setup.rig, activePoses: system.activePoses)
         let all = options.tongue ? layout.tongue : layout.skin
         let unknown = options.shots.filter { name in !all.contains { $0.shot == name } }
         guard unknown.isEmpty else { throw FormatError(file: root, .element("--shot"), "no \(kind) shot named \(unknown.joined(separator: ", "))") }
@@ -88,7 +89,8 @@ public enum SolveRun {
         let done = Counter()
         let shots = parallelMap(entries, workers: options.workers) { entry -> ShotReport in
             defer { options.progress("solve \(done.increment())/\(entries.count): \(entry.shot)") }
-            return solveShot(entry, layout: layout, setup: setup, solver: solver, output: output, reconstruct: options.writeReconstruction)
+            return solveShot(entry, layout: layout, setup: setup, solver: solver, measure: measure, output: output,
+                             reconstruct: options.writeReconstruction)
         }
         let report = Report(root: root, kind: kind, method: options.method, archive: setup.archiveFile, config: setup.configFile,
                             poseNames: setup.poseNames, activePoses: system.activeCount, maskVertices: setup.rig.mask?.count,
@@ -101,7 +103,7 @@ public enum SolveRun {
     }
 
     private static func solveShot(_ entry: DatasetLayout.ShotCaches, layout: DatasetLayout, setup: BlendshapeSetup,
-                                  solver: BlendshapeSolver, output: String, reconstruct: Bool) -> ShotReport {
+                                  solver: BlendshapeSolver, measure: BlendshapeFit.Measure, output: String, reconstruct: Bool) -> ShotReport {
         let started = Date()
         func failure(_ file: String, _ message: String) -> ShotReport {
             ShotReport(shot: entry.shot, file: file, frames: 0, fit: nil, poses: [], cancelEvents: 0, activeSetSteps: 0,
@@ -116,8 +118,7 @@ public enum SolveRun {
             }
             let read: (Range<Int>, inout [Float]) throws -> Void = { range, buffer in try cache.decode(range, into: &buffer) }
             let result = try solver.solve(frameCount: cache.frameCount, vertexCount: cache.vertexCount, read: read)
-            let (fit, reconstruction) = try BlendshapeFit.measure(rig: setup.rig, activePoses: solver.system.activePoses, raw: result.raw,
-                                                                  reconstruct: reconstruct, read: read)
+            let (fit, reconstruction) = try measure(raw: result.raw, reconstruct: reconstruct, read: read)
             var outputs = ["\(output)/\(entry.shot).npy", "\(output)/\(entry.shot).csv"]
             let poseCount = setup.poseNames.count
             try AtomicFile.write(NpyWriter.encode(floats: result.weights.elements, shape: [cache.frameCount, poseCount]), to: outputs[0])

@@ -55,7 +55,7 @@ public enum SolverBenchmark {
             }
         }
         let maskCount = min(options.mask ?? v, v)
-        let mask = maskCount < v ? Array(stride(from: 0, to: v, by: 1).filter { $0 % v < v }.prefix(maskCount)) : nil
+        let mask = maskCount < v ? Array(0..<maskCount) : nil
         let rig = try BlendshapeRig(neutral: neutral, deltas: Matrix(rows: k, columns: 3 * v, elements: deltas), mask: mask)
 
         var settings = BlendshapeSolverSettings(poseCount: k)

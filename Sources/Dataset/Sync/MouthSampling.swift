@@ -53,6 +53,12 @@ extension MouthSignal {
         return MouthSignal.jawDrop(deltas: deltas, frames: frames, points: array.shape[1], neutral: neutral)
     }
 
+    /// The signal sync uses: the lip distance when the sampled signal is one, else the jaw keypoints
+    /// (`jaw`, only evaluated then), else the sampled signal (lower-face motion).
+    static func preferred(sampled: MouthSignal?, jaw: @autoclosure () -> MouthSignal?) -> MouthSignal? {
+        sampled?.source == .lipDistance ? sampled : jaw() ?? sampled
+    }
+
     /// `xform/jaw_keypoints_cache_all.npz` and `jaw_keypoints_neutral.npy` of the dataset, when readable.
     static func jawData(_ layout: DatasetLayout) -> (archive: NpzArchive?, neutral: [Float]?) {
         let archive = layout.exists(DatasetFiles.jawCache) ? try? NpzArchive.read(layout.path(DatasetFiles.jawCache)) : nil

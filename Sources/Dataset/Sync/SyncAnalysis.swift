@@ -78,7 +78,7 @@ public enum SyncAnalysis {
             if alignment.peak > (best?.alignment.peak ?? -.infinity) { best = (name, alignment) }
         }
         guard let (name, alignment) = best else {
-            let silent = (activity.max() ?? 0) <= 0 || (try? SignalAlignment.normalizedCorrelation(activity, activity, maxLag: 0)) == nil
+            let silent = (activity.max() ?? 0) <= 0 || SignalAlignment.isFlat(activity)
             return inconclusive(silent ? "the audio has no speech activity" : "the mouth does not move", signal: mouth.source.rawValue)
         }
         let verdict: SyncVerdict = !alignment.isConfident ? .inconclusive

@@ -44,16 +44,12 @@ public enum SyncCheck {
             guard let file = entry.candidates.first else { return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: "no cache") }
             do {
                 let frames = try VertexCacheIO.frames(layout.path(file))
-                let sampling = MouthSampling.lips(lipList, vertexCount: frames.vertexCount)
-                    ?? (MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: entry.shot, frames: frames.frameCount) == nil
-                        ? neutral.flatMap { $0.count == frames.valuesPerFrame ? MouthSampling.lowerFace(neutral: $0) : nil } : nil)
-                var mouth: MouthSignal?
-                if let sampling {
-                    let sampled = try CacheSummary.sample(frames, vertices: sampling.indices)
-                    mouth = sampling.signal(sampled: sampled, frames: frames.frameCount)
-                } else {
-                    mouth = MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: entry.shot, frames: frames.frameCount)
-                }
+                let lips = MouthSampling.lips(lipList, vertexCount: frames.vertexCount)
+                let jaw = lips == nil ? MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: entry.shot, frames: frames.frameCount) : nil
+                // The lower face is read only when neither the lips nor the jaw can be.
+                let sampling = lips ?? (jaw == nil ? neutral.flatMap { $0.count == frames.valuesPerFrame ? MouthSampling.lowerFace(neutral: $0) : nil } : nil)
+                let sampled = try sampling.map { $0.signal(sampled: try CacheSummary.sample(frames, vertices: $0.indices), frames: frames.frameCount) }
+                let mouth = MouthSignal.preferred(sampled: sampled, jaw: jaw)
                 return Read(frames: frames.frameCount, fps: frames.framesPerSecond, mouth: mouth, audio: audio,
                             problem: problem ?? (mouth == nil ? "no lip list, jaw keypoints or neutral pose to measure the mouth with" : nil))
             } catch {
@@ -71,14 +67,14 @@ public enum SyncCheck {
         }
         let (shots, median, outliers) = SyncAnalysis.alignShots(signals, framesPerSecond: fps, maxLag: options.maxLag)
 
-        var originals: [String: TrackEnvelope] = [:]
-        for (entry, read) in zip(entries, reads) {
-            if let audio = read.audio { originals[entry.shot] = TrackEnvelope(file: layout.audio[entry.shot] ?? "", sampleRate: audio.sampleRate, samples: audio.mono()) }
-        }
         struct TrackJob: Sendable { let voice: String, shot: String, file: String }
         var jobs: [TrackJob] = []
         for (voice, tracks) in layout.augmentedVoices.sorted(by: { $0.key < $1.key }) {
             for entry in entries { if let file = tracks[entry.shot] { jobs.append(TrackJob(voice: voice, shot: entry.shot, file: file)) } }
+        }
+        var originals: [String: TrackEnvelope] = [:]
+        for (entry, read) in zip(entries, reads) where !jobs.isEmpty {
+            if let audio = read.audio { originals[entry.shot] = TrackEnvelope(file: layout.audio[entry.shot] ?? "", sampleRate: audio.sampleRate, samples: audio.mono()) }
         }
         let frozenOriginals = originals
         let augmented = parallelMap(jobs) { job -> AugmentedSync? in
