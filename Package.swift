@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Linalg"], path: "Tests/TestSupport"),
         .testTarget(name: "LinalgTests", dependencies: ["Linalg", "TestSupport"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Linalg", "TestSupport"], exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Formats", "Linalg", "TestSupport"]),
+        .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Formats", "Linalg", "Analysis", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -22,12 +22,14 @@ struct HeadCommand: ParsableCommand {
 
     func run() throws {
         let progress = ProgressLine(enabled: !json)
-        let results = try HeadCheck.run(dataset, shots: shot) { progress.update($0) }
+        let report = try HeadCheck.run(dataset, shots: shot) { progress.update($0) }
         progress.finish()
+        let results = report.shots
         if json {
-            try printJSON(results)
+            try printJSON(report)
         } else {
-            var rows = [["shot", "frames", "max rot °", "rms rot °", "max shift", "max shift %", "rms shift %", "worst frame", "verdict"]]
+            print("rigid set: \(report.rigidSet.description)")
+            var rows = [["shot", "frames", "max rot °", "rms rot °", "max shift (units)", "max shift %", "rms shift %", "worst frame", "verdict"]]
             for r in results {
                 guard let s = r.summary else { rows.append([r.shot, "-", "-", "-", "-", "-", "-", "-", "error: \(r.error ?? "")"]); continue }
                 rows.append([r.shot, "\(r.frames)", String(format: "%.3f", s.maxRotationDegrees), String(format: "%.3f", s.rmsRotationDegrees),

@@ -3,27 +3,61 @@ import Dataset
 import Foundation
 import Formats
 
-/// `faceprep stabilize IN OUT`: remove rigid head motion from a cache.
+extension Stabilizer.Reference: ExpressibleByArgument {}
+
+/// `faceprep stabilize`: remove rigid head motion from a cache, or from every shot of a dataset.
 struct StabilizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stabilize",
-        abstract: "Remove the estimated rigid head motion from a cache and write it in any cache format."
+        abstract: "Remove the rigid head motion that `faceprep head` measures, from one cache or a whole dataset.",
+        discussion: """
+            faceprep stabilize DATASET --out DIR writes a copy of the dataset to DIR: every skin shot stabilised \
+            against geom/skin/neutral_pose.npy, every tongue cache moved with its skin shot (the tongue rides \
+            on the head), each in its input's format; all other files hard-linked. faceprep head DIR then \
+            reports every shot static.
+
+            faceprep stabilize IN OUT stabilises one cache into OUT (format by extension): against the neutral \
+            of the dataset IN lies in (ROOT/cache/skin/<shot>/), else --neutral FILE; --reference first-frame \
+            uses the cache's own first frame instead, which keeps a tilt the whole shot shares.
+            """
     )
 
-    @Argument(help: "Input cache (.xml, .mc, .mcx, .pc2, .npy).")
+    @Argument(help: "A dataset folder, or one input cache (.xml, .mc, .mcx, .pc2, .npy).", completion: .file())
     var input: String
 
-    @Argument(help: "Output cache; its extension picks the format.")
-    var output: String
+    @Argument(help: "With a cache: the output cache; its extension picks the format.", completion: .file())
+    var output: String?
 
-    @Option(name: .long, help: "Neutral pose .npy to stabilise against (default: the cache's first frame).")
+    @Option(name: .long, help: "With a dataset: the folder to write the stabilised copy to (new or empty).", completion: .directory)
+    var out: String?
+
+    @Option(name: .long, help: "Neutral pose .npy to stabilise a single cache against (default: its dataset's neutral).", completion: .file(extensions: ["npy"]))
     var neutral: String?
 
-    @Flag(name: .long, help: "Replace output files that already exist.")
+    @Option(name: .long, help: "What to stabilise against: \(Stabilizer.Reference.allCases.map(\.rawValue).joined(separator: " or ")).")
+    var reference: Stabilizer.Reference = .neutral
+
+    @Flag(name: .long, help: "Replace output files that already exist (single cache).")
     var force = false
 
+    private var isDataset: Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: input, isDirectory: &directory) && directory.boolValue
+    }
+
     func validate() throws {
-        if CacheFormat(path: output) == nil { throw ValidationError("cannot tell the output format of '\(output)'") }
+        if isDataset {
+            guard out != nil else { throw ValidationError("a dataset needs --out DIR: the folder for the stabilised copy") }
+            guard output == nil else { throw ValidationError("with a dataset, name the output folder with --out, not as a second argument") }
+            guard reference == .neutral, neutral == nil else {
+                throw ValidationError("a dataset is always stabilised against its own geom/skin/neutral_pose.npy")
+            }
+            return
+        }
+        guard let output else { throw ValidationError("give the output cache: faceprep stabilize IN OUT (or a dataset folder with --out DIR)") }
+        if out != nil { throw ValidationError("--out is for a dataset; for one cache give OUT as the second argument") }
+        if reference == .firstFrame, neutral != nil { throw ValidationError("--neutral and --reference first-frame contradict each other") }
+        if CacheFormat(path: output) == nil { throw ValidationError("cannot tell the output format of '\(output)': use .xml, .mc, .mcx, .pc2 or .npy") }
         let existing = VertexCacheIO.outputFiles(for: output).filter { FileManager.default.fileExists(atPath: $0) }
         if !force, !existing.isEmpty { throw ValidationError("\(existing.joined(separator: ", ")) already exists; use --force to replace") }
         let inputs = Set(VertexCacheIO.outputFiles(for: input) + [input]).map { URL(fileURLWithPath: $0).standardized.path }
@@ -33,8 +67,22 @@ struct StabilizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let summary = try HeadCheck.stabilize(input: input, output: output, neutral: neutral)
-        print(String(format: "%@ → %@: removed up to %.3f° of rotation and %.4g units (%.3f%% of the head height) of translation",
-                     input, output, summary.maxRotationDegrees, summary.maxTranslation, summary.maxTranslationPercent))
+        if isDataset, let out {
+            let progress = ProgressLine(enabled: true)
+            let results = try Stabilizer.stabilizeDataset(input, output: out) { progress.update($0) }
+            progress.finish()
+            var rows = [["shot", "removed max rot °", "max shift %", "tongue"]]
+            for r in results {
+                rows.append([r.shot, String(format: "%.3f", r.removed.maxRotationDegrees), String(format: "%.3f", r.removed.maxTranslationPercent),
+                             r.tongue == nil ? "-" : "moved with the head"])
+            }
+            print(Table.render(rows))
+            print("wrote \(out): \(results.count) skin shot\(results.count == 1 ? "" : "s") stabilised against \(DatasetFiles.skinNeutral); other files linked")
+            return
+        }
+        guard let output else { return }
+        let (summary, against) = try Stabilizer.stabilize(input: input, output: output, neutral: neutral, reference: reference)
+        print(String(format: "%@ → %@: removed up to %.3f° of rotation and %.4g units (%.3f%% of the head height) of translation, against %@",
+                     input, output, summary.maxRotationDegrees, summary.maxTranslation, summary.maxTranslationPercent, against))
     }
 }

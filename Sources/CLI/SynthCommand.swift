@@ -41,7 +41,21 @@ struct SynthCommand: ParsableCommand {
             help: "Comma-separated frames by which each shot's animation trails its audio (negative: leads), cycled over the shots, e.g. -3,0,2: misaligned data to try `faceprep sync` on.")
     var animationDelay: String?
 
+    @Option(name: .long, help: "A rig file to animate instead of the procedural head (an .npz in the bs_skin.npz layout plus rig_* members; Tests/DatasetTests/Fixtures/ICTRig/make_rig.py writes one from the ICT-FaceKit head). --vertices and --poses are then the rig's.", completion: .file(extensions: ["npz"]))
+    var rig: String?
+
+    @Option(name: .long, parsing: .unconditional,
+            help: "Comma-separated largest head rotations in degrees, cycled over the shots (0: static), e.g. 0,3: moving heads to try `faceprep head` and `stabilize` on.")
+    var headMotion: String?
+
+    private var headMotions: [Double]? {
+        guard let headMotion else { return [] }
+        let values = headMotion.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        return values.isEmpty || values.contains(nil) || values.contains(where: { !($0 ?? 0).isFinite }) ? nil : values.compactMap { $0 }
+    }
+
     func validate() throws {
+        guard headMotions != nil else { throw ValidationError("--head-motion must be degrees separated by commas, e.g. 0,3") }
         guard shots >= 1, vertices >= 200, poses >= 1 else { throw ValidationError("--shots ≥ 1, --vertices ≥ 200 and --poses ≥ 1") }
         guard frameRange != nil else { throw ValidationError("--frames must be A-B with 1 ≤ A ≤ B") }
         guard animationDelays != nil else { throw ValidationError("--animation-delay must be whole frames separated by commas, e.g. -3,0,2") }
@@ -77,9 +91,11 @@ struct SynthCommand: ParsableCommand {
         options.voices = voices
         options.audioFiles = audio
         options.animationDelays = animationDelays ?? []
+        options.rigFile = rig
+        options.headMotionDegrees = headMotions ?? []
         let progress = ProgressLine(enabled: true)
         try DatasetSynthesizer.write(to: output, options: options) { progress.update($0) }
         progress.finish()
-        print("wrote \(output): \(audio.isEmpty ? shots : audio.count) shots, \(vertices) vertices, \(poses) blendshapes, \(format) caches")
+        print("wrote \(output): \(audio.isEmpty ? shots : audio.count) shots, \(rig.map { "the rig \($0)" } ?? "\(vertices) vertices, \(poses) blendshapes"), \(format) caches")
     }
 }

@@ -39,6 +39,8 @@ extension ValidationContext {
 
         let root = layout.root
         let skinNeutral = self.skinNeutral, tongueNeutral = self.tongueNeutral, lipList = self.lipList
+        let head = headReference
+        let tongueAlignment: CacheSummary.TongueAlignment = tongueRigidVertices.map { .rigidVertices($0) } ?? .allVertices
         let total = jobs.count
         let done = Counter()
         let progress = options.progress
@@ -46,8 +48,8 @@ extension ValidationContext {
             defer { progress("read \(done.increment())/\(total) caches (\(job.file))") }
             do {
                 let frames = try VertexCacheIO.frames(root + "/" + job.file)
-                return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral, checkHead: !job.tongue,
-                                         lipList: lipList))
+                return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral,
+                                              head: job.tongue ? nil : head, tongue: job.tongue ? tongueAlignment : nil, lipList: lipList))
             } catch let error as FormatError {
                 return .failed(error)
             } catch {
@@ -117,22 +119,41 @@ extension ValidationContext {
             }
             // A shot in another scale, place or vertex order is reported as such; its "motion" would only echo that.
             if let head = summary.headMotion, !head.passed, summary.comparison?.problem == nil {
-                add(Rules.headMotion, file, String(format: "the head moves rigidly: up to %.2f° of rotation and %.3g mesh units (%.2f%% of the head height) of translation, worst at frame %d; limits %.2f° and %.2f%%",
+                add(Rules.headMotion, file, String(format: "the head moves rigidly: up to %.2f° of rotation and %.3g mesh units (%.2f%% of the head height) of translation of its centre, worst at frame %d (0-based); limits %.2f° and %.2f%%",
                                                    head.maxRotationDegrees, head.maxTranslation, head.maxTranslationPercent, head.worstFrame,
-                                                   HeadMotion.rotationLimitDegrees, HeadMotion.translationLimitPercent))
+                                                   HeadMotion.rotationLimitDegrees, HeadMotion.translationLimitPercent),
+                    fix: stabilizeFix)
             }
             if let comparison = summary.comparison, let problem = comparison.problem {
+                // A tongue is compared after its rigid motion is removed (it rides the jaw).
+                let tongueNote: String
+                switch summary.tongueAlignment {
+                case .rigidVertices?: tongueNote = " after removing the tongue's rigid motion (Kabsch on \(DatasetFiles.tongueRigid), as the framework stabilises it)"
+                case .allVertices?: tongueNote = " after removing the tongue's rigid motion (Kabsch on all its vertices: \(DatasetFiles.tongueRigid) is missing or unusable)"
+                case nil: tongueNote = ""
+                }
+                let whose = summary.tongueAlignment == nil ? "the neutral's" : "the tongue neutral's"
                 switch problem {
                 case .rescaled:
-                    add(Rules.cacheScale, file, String(format: "bounding box %.3g× the neutral's%@", comparison.scaleRatio,
+                    add(Rules.cacheScale, file, String(format: "bounding box %.3g× %@%@%@", comparison.scaleRatio, whose, tongueNote,
                                                        abs(log10(comparison.scaleRatio) - 2) < 0.2 || abs(log10(comparison.scaleRatio) + 2) < 0.2 ? " (metres vs centimetres?)" : ""))
                 case .offset:
-                    add(Rules.cacheOffset, file, String(format: "mean frame's centre is %.0f%% of the head size away from the neutral's", comparison.centroidOffset * 100))
+                    add(Rules.cacheOffset, file, String(format: "mean frame's centre is %.0f%% of the %@ size away from %@%@", comparison.centroidOffset * 100,
+                                                        summary.tongueAlignment == nil ? "head" : "tongue", whose, tongueNote))
                 case .reordered:
-                    add(Rules.cacheOrder, file, String(format: "half the vertices are over %.0f%% of the head size from their neutral positions, the bounding box agrees: the vertex order differs", comparison.medianVertexDistance * 100))
+                    add(Rules.cacheOrder, file, String(format: "half the vertices are over %.0f%% of the %@ size from their neutral positions%@, the bounding box agrees: the vertex order differs",
+                                                       comparison.medianVertexDistance * 100, summary.tongueAlignment == nil ? "head" : "tongue", tongueNote))
                 }
             }
         }
+    }
+
+    /// The command that removes the head motion, for this dataset.
+    private var stabilizeFix: String {
+        var root = layout.root
+        while root.count > 1, root.hasSuffix("/") { root.removeLast() }
+        let output = shellQuoted(root + "-stabilized")
+        return "faceprep stabilize \(shellQuoted(root)) --out \(output) writes a copy with every skin shot stabilised against \(DatasetFiles.skinNeutral) (each tongue moved with its head); then faceprep validate \(output)"
     }
 
     private func checkTongueShots() {

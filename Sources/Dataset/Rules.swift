@@ -26,7 +26,7 @@ public enum Rules {
     static let tongueFrames = Rule(.error, "TONGUE-FRAMES", "A tongue cache must have as many frames as its skin cache.", fix: "re-export the tongue over the same frame range")
 
     // MARK: Static head
-    static let headMotion = Rule(.error, "HEAD-MOTION", "The head must be completely static: rigid rotation or translation of the whole head (estimated robustly, so expressions do not count) contaminates training.", fix: "stabilise the head before exporting; faceprep stabilize writes a stabilised copy of a cache")
+    static let headMotion = Rule(.error, "HEAD-MOTION", "The head must be completely static: rigid rotation or translation of the whole head (estimated robustly, so expressions do not count) contaminates training.", fix: "faceprep stabilize DATASET --out NEW writes a copy of the dataset with every skin shot stabilised against the neutral")
 
     // MARK: Audio
     static let audioMissing = Rule(.error, "AUDIO-MISSING", "Every shot needs audio/<shot>.wav with exactly the shot's name.", fix: "export the shot's audio as audio/<shot>.wav")

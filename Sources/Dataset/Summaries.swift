@@ -14,16 +14,31 @@ public struct CacheSummary: Sendable {
     public let storedType: String
     public let variant: String
     public let channels: [String]
-    /// Mean frame against the neutral pose, when a neutral of the same vertex count exists.
+    /// Mean frame against the neutral pose, when a neutral of the same vertex count exists. For a
+    /// tongue, the mean of its frames after each is rigidly aligned to the neutral (`tongueAlignment`).
     public let comparison: PoseComparison?
     /// Rigid head motion against the neutral (skin caches with a matching neutral).
     public let headMotion: HeadMotion.Summary?
     /// Mouth opening per frame, for the sync rules (skin caches): from the lip list when it fits
     /// this mesh, else from the lower face when the neutral matches.
     public let mouth: MouthSignal?
+    /// How a tongue cache was aligned before the comparison (nil for skin caches).
+    public let tongueAlignment: TongueAlignment?
+
+    /// How a tongue is put back on its neutral before comparing: it rides the jaw (25° in a wide
+    /// open mouth), so only what is left after the rigid motion says anything about scale or order.
+    /// The training framework stabilises it the same way, from the rigid vertex list.
+    public enum TongueAlignment: Sendable, Equatable {
+        /// Kabsch on `geom/tongue/rigid_vertex_list.json`.
+        case rigidVertices([Int])
+        /// Kabsch on every (sampled) vertex: no usable rigid list.
+        case allVertices
+    }
 
     /// Streams the cache in blocks of frames, so memory stays at one block whatever its length.
-    init(file: String, frames: CacheFrames, neutral: [Float]?, checkHead: Bool, lipList: UpperLowerVertexList? = nil) throws {
+    /// `head` measures the head motion of a skin cache; `tongue` aligns a tongue cache first.
+    init(file: String, frames: CacheFrames, neutral: [Float]?, head: HeadReference?, tongue: TongueAlignment? = nil,
+         lipList: UpperLowerVertexList? = nil) throws {
         self.file = file
         frameCount = frames.frameCount
         vertexCount = frames.vertexCount
@@ -33,22 +48,59 @@ public struct CacheSummary: Sendable {
         variant = frames.source.variant
         channels = frames.source.channels
         let matching = neutral.flatMap { $0.count == frames.valuesPerFrame && frames.frameCount > 0 ? $0 : nil }
-        let sample = matching != nil && checkHead ? HeadMotion.sampleIndices(vertexCount: frames.vertexCount) : []
-        let mouthSampling = checkHead
+        let isSkin = tongue == nil
+        let headReference = matching == nil ? nil : head.flatMap { $0.neutral.count == frames.valuesPerFrame ? $0 : nil }
+        let mouthSampling = isSkin
             ? MouthSampling.lips(lipList, vertexCount: frames.vertexCount) ?? matching.flatMap { MouthSampling.lowerFace(neutral: $0) } : nil
-        // One pass reads both samples: the head's vertices of each frame and the mouth's.
-        let (mean, samples) = try CacheSummary.stream(frames, samplings: [sample, mouthSampling?.indices ?? []])
-        let sampled = samples[0], mouthSampled = samples[1]
-        mouth = mouthSampling?.signal(sampled: mouthSampled, frames: frames.frameCount)
+        // The tongue's alignment needs its rigid vertices and a sample of all of them in every frame.
+        let rigid: [Int]
+        switch tongue {
+        case let .rigidVertices(list)?: rigid = list
+        default: rigid = []
+        }
+        let tongueSample = matching != nil && !isSkin ? HeadMotion.sampleIndices(vertexCount: frames.vertexCount, limit: 4000) : []
+        // One pass reads every sample: the head's vertices of each frame, the mouth's, the tongue's.
+        let (mean, samples) = try CacheSummary.stream(frames, samplings: [headReference?.candidates ?? [], mouthSampling?.indices ?? [],
+                                                                          tongueSample, tongueSample.isEmpty ? [] : rigid])
+        mouth = mouthSampling?.signal(sampled: samples[1], frames: frames.frameCount)
+        tongueAlignment = tongue
         if let neutral = matching {
-            comparison = PoseComparison(frame: mean[...], neutral: neutral[...])
-            headMotion = sample.isEmpty ? nil : try? HeadMotion.estimate(
-                reference: sample.flatMap { i in (0..<3).map { Double(neutral[3 * i + $0]) } }, frames: sampled,
-                frameCount: frames.frameCount, headHeight: BoundingBox(points: neutral)?.size.y ?? 1).summary
+            if isSkin {
+                comparison = PoseComparison(frame: mean[...], neutral: neutral[...])
+            } else {
+                comparison = CacheSummary.alignedComparison(neutral: neutral, sample: tongueSample, positions: samples[2],
+                                                            rigid: rigid, rigidPositions: samples[3], frameCount: frames.frameCount)
+            }
+            headMotion = try headReference.map { try $0.estimate(candidatePositions: samples[0], frameCount: frames.frameCount).summary }
         } else {
             comparison = nil
             headMotion = nil
         }
+    }
+
+    /// The comparison of the mean of rigidly aligned frames with the neutral, over `sample`:
+    /// each frame `[F, sample, 3]` is moved onto the neutral by Kabsch on `rigid` (or on the whole
+    /// sample when `rigid` is empty), as the training framework stabilises a tongue.
+    static func alignedComparison(neutral: [Float], sample: [Int], positions: [Float], rigid: [Int], rigidPositions: [Float],
+                                  frameCount: Int) -> PoseComparison? {
+        let useRigid = !rigid.isEmpty
+        let anchor = useRigid ? rigid : sample
+        let reference = anchor.flatMap { i in (0..<3).map { Double(neutral[3 * i + $0]) } }
+        guard let fits = try? Kabsch(reference: reference).fit(frames: useRigid ? rigidPositions : positions, frameCount: frameCount) else {
+            return nil
+        }
+        let n = sample.count
+        var sums = [Double](repeating: 0, count: 3 * n)
+        for (f, fit) in fits.enumerated() {
+            for i in 0..<n {
+                let k = (f * n + i) * 3
+                let p = fit.transform.apply(SIMD3(Double(positions[k]), Double(positions[k + 1]), Double(positions[k + 2])))
+                sums[3 * i] += p.x; sums[3 * i + 1] += p.y; sums[3 * i + 2] += p.z
+            }
+        }
+        let aligned = sums.map { Float($0 / Double(max(frameCount, 1))) }
+        let neutralSample = sample.flatMap { neutral[(3 * $0)..<(3 * $0 + 3)] }
+        return PoseComparison(frame: aligned[...], neutral: neutralSample[...])
     }
 
     static let framesPerBlock = 32

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Formats
 
@@ -34,6 +35,14 @@ final class ValidationContext {
     var lipList: UpperLowerVertexList?
     /// The dataset frame rate.
     var framesPerSecond = 30.0
+    /// What the head motion of skin caches is measured against (with the rig's rigid set when
+    /// bs_data/bs_skin.npz describes the skin mesh).
+    var headReference: HeadReference?
+    /// bs_data/bs_skin.npz as read for the rigid set (nil when missing or unreadable as a whole): the
+    /// blendshape rules check this same copy.
+    var skinArchive: NpzArchive?
+    /// geom/tongue/rigid_vertex_list.json when it can align the tongue (≥ 3 distinct valid indices).
+    var tongueRigidVertices: [Int]?
 
     init(layout: DatasetLayout, options: ValidationOptions) {
         self.layout = layout
@@ -118,9 +127,18 @@ final class ValidationContext {
         skinNeutral = readPose(DatasetFiles.skinNeutral, rule: Rules.geomShape, vertices: nil)
         skinVertexCount = skinNeutral.map { $0.count / 3 }
         lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
+        if let skinNeutral {
+            skinArchive = layout.exists(DatasetFiles.bsSkin) ? try? NpzArchive.read(layout.path(DatasetFiles.bsSkin)) : nil
+            headReference = HeadReference(neutral: skinNeutral,
+                                          rigidSet: skinArchive.flatMap { HeadReference.rigidSet(of: $0, vertexCount: skinNeutral.count / 3) })
+        }
         if layout.hasTongueFolder {
             tongueNeutral = readPose(DatasetFiles.tongueNeutral, rule: Rules.geomShape, vertices: nil)
             tongueVertexCount = tongueNeutral.map { $0.count / 3 }
+            if let count = tongueVertexCount, let list = try? JSONFile.read([Int].self, from: layout.path(DatasetFiles.tongueRigid)),
+               Set(list).count >= 3, list.allSatisfy({ $0 >= 0 && $0 < count }) {
+                tongueRigidVertices = list
+            }
         }
     }
 }

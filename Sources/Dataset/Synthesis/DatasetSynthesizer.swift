@@ -27,13 +27,20 @@ public struct SynthesisOptions: Sendable {
     /// Frames by which each shot's animation trails its audio (negative: leads), cycled over the
     /// shots: deliberately misaligned data for testing the sync checks. Empty: all in sync.
     public var animationDelays: [Int] = []
+    /// A rig file to animate instead of the procedural head (`FaceRig.read`); `vertices` and
+    /// `poses` are then the rig's.
+    public var rigFile: String?
+    /// Largest rigid head rotation per shot, degrees, cycled over the shots (0: a static head):
+    /// deliberately moving heads for testing `head` and `stabilize`. The tongue moves with the head.
+    public var headMotionDegrees: [Double] = []
 
     public init() {}
 }
 
 /// Writes a complete, valid synthetic dataset in the guide's layout: a procedural head with
-/// localised ARKit-named blendshapes (left/right pairs), weights driven by a speech-like envelope,
-/// a tongue with rigid motion, jaw keypoints, eye rotations and blinks, blendshape data and configs.
+/// localised ARKit-named blendshapes (left/right pairs) or a real rig (`--rig`), weights driven by a
+/// speech-like envelope, a tongue riding the jaw, jaw keypoints, eye rotations and blinks,
+/// blendshape data and configs.
 public enum DatasetSynthesizer {
     public static func write(to root: String, options: SynthesisOptions, progress: @Sendable (String) -> Void = { _ in }) throws {
         let fm = FileManager.default
@@ -41,9 +48,10 @@ public enum DatasetSynthesizer {
             try fm.createDirectory(atPath: root + "/" + folder, withIntermediateDirectories: true)
         }
         var rng = SeededRandomGenerator(seed: options.seed)
-        let head = SyntheticHead(vertexCount: options.vertices)
-        let poses = head.blendshapes(count: options.poses, seed: options.seed &+ 17)
-        let tongue = SyntheticTongue()
+        let rig = try options.rigFile.map(FaceRig.read) ?? FaceRig.procedural(vertexCount: options.vertices, poseCount: options.poses, seed: options.seed)
+        let poses = rig.poses
+        let vertexCount = rig.vertexCount
+        let tongue = rig.tongue
         let fps = options.framesPerSecond
 
         // Shots: names carry an emotion so that each appears in several shots.
@@ -55,8 +63,8 @@ public enum DatasetSynthesizer {
 
         var jawCache: [(String, [UInt8])] = []
         var eyeRotations: [(String, [UInt8])] = []
-        let keypointIndices = head.jawKeypointIndices()
-        let keypointsNeutral = keypointIndices.flatMap { head.neutral[(3 * $0)..<(3 * $0 + 3)] }
+        let keypointsNeutral = rig.jawKeypointsNeutral
+        let keypointCount = keypointsNeutral.count / 3
 
         for (index, name) in names.enumerated() {
             progress("shot \(index + 1)/\(names.count): \(name)")
@@ -88,35 +96,39 @@ public enum DatasetSynthesizer {
             let delay = options.animationDelays.isEmpty ? 0 : options.animationDelays[index % options.animationDelays.count]
             let animated = (0..<frames).map { f in envelope.indices.contains(f - delay) ? envelope[f - delay] : 0 }
             let weights = SyntheticWeights.make(names: poses.map(\.name), envelope: animated, fps: fps, rng: &rng)
-            let deltas = try Matrix(rows: poses.count, columns: options.vertices * 3, elements: poses.flatMap(\.delta))
+            let deltas = try Matrix(rows: poses.count, columns: vertexCount * 3, elements: poses.flatMap(\.delta))
             var positions = try weights.multiplied(by: deltas).elements
             for f in 0..<frames {
-                for c in 0..<(options.vertices * 3) { positions[f * options.vertices * 3 + c] += head.neutral[c] }
+                for c in 0..<(vertexCount * 3) { positions[f * vertexCount * 3 + c] += rig.neutral[c] }
             }
-            let skin = try VertexCache(frameCount: frames, vertexCount: options.vertices, positions: positions, framesPerSecond: fps,
+            let motion = InjectedHeadMotion(maxDegrees: options.headMotionDegrees.isEmpty ? 0 : options.headMotionDegrees[index % options.headMotionDegrees.count])
+            motion.apply(to: &positions, frames: frames, neutral: rig.neutral)
+            let skin = try VertexCache(frameCount: frames, vertexCount: vertexCount, positions: positions, framesPerSecond: fps,
                                        source: CacheSource(path: name, format: .numpy, variant: "synthetic", storedType: "float32", channel: "\(name)_skinShape"))
             try writeCache(skin, root: root, kind: "skin", shot: name, format: options.format)
 
             // Tongue, jaw and eyes follow the jaw weight.
             let jawColumn = poses.firstIndex { $0.name == "jawOpen" }
             let jaw = (0..<frames).map { f in jawColumn.map { Double(weights[f, $0]) } ?? animated[f] * 0.8 }
-            let tongueCache = try VertexCache(frameCount: frames, vertexCount: tongue.vertexCount, positions: tongue.animate(jaw: jaw, rng: &rng),
+            var tonguePositions = tongue.animate(jaw, &rng)
+            motion.apply(to: &tonguePositions, frames: frames, neutral: rig.neutral)
+            let tongueCache = try VertexCache(frameCount: frames, vertexCount: tongue.vertexCount, positions: tonguePositions,
                                               framesPerSecond: fps, source: CacheSource(path: name, format: .numpy, variant: "synthetic", storedType: "float32", channel: "\(name)_tongueShape"))
             try writeCache(tongueCache, root: root, kind: "tongue", shot: name, format: options.format)
-            jawCache.append((name, NpyWriter.encode(floats: SyntheticHead.jawKeypointDeltas(keypointsNeutral, jaw: jaw), shape: [frames, keypointIndices.count, 3])))
+            jawCache.append((name, NpyWriter.encode(floats: rig.jawKeypointDeltas(jaw), shape: [frames, keypointCount, 3])))
             eyeRotations.append((name, NpyWriter.encode(floats: (0..<(frames * 4)).map { _ in Float.random(in: -4...4, using: &rng) }, shape: [frames, 2, 2])))
         }
 
         progress("geometry, transforms and blendshapes")
-        try writeGeometry(root: root, head: head, poses: poses, tongue: tongue)
-        try AtomicFile.write(NpyWriter.encode(floats: keypointsNeutral, shape: [keypointIndices.count, 3]), to: root + "/" + DatasetFiles.jawNeutral)
+        try writeGeometry(root: root, rig: rig)
+        try AtomicFile.write(NpyWriter.encode(floats: keypointsNeutral, shape: [keypointCount, 3]), to: root + "/" + DatasetFiles.jawNeutral)
         try NpzArchive.write(jawCache.map { (key: $0.0, npy: $0.1) }, to: root + "/" + DatasetFiles.jawCache)
         try NpzArchive.write(eyeRotations.map { (key: $0.0, npy: $0.1) }, to: root + "/" + DatasetFiles.eyeRotations)
         try AtomicFile.write(NpyWriter.encode(floats: (0..<240).map { _ in Float.random(in: -2...2, using: &rng) }, shape: [120, 2]), to: root + "/" + DatasetFiles.saccade)
         let blink: [Float] = [0, 0.2, 0.6, 1, 1, 0.7, 0.35, 0.1, 0]
         try AtomicFile.write(NpyWriter.encode(floats: blink, shape: [blink.count]), to: root + "/" + DatasetFiles.blinks)
-        try writeBlendshapes(root: root, prefix: "skin", neutral: head.neutral, poses: poses, mask: head.frontalMask())
-        try writeBlendshapes(root: root, prefix: "tongue", neutral: tongue.neutral, poses: tongue.blendshapes(), mask: nil)
+        try writeBlendshapes(root: root, prefix: "skin", neutral: rig.neutral, poses: poses, mask: rig.mask)
+        try writeBlendshapes(root: root, prefix: "tongue", neutral: tongue.neutral, poses: tongue.blendshapes, mask: nil)
     }
 
     private static func writeCache(_ cache: VertexCache, root: String, kind: String, shot: String, format: SynthesisOptions.CacheKind) throws {
@@ -132,22 +144,21 @@ public enum DatasetSynthesizer {
         try VertexCacheIO.write(cache, to: file)
     }
 
-    private static func writeGeometry(root: String, head: SyntheticHead, poses: [(name: String, delta: [Float])], tongue: SyntheticTongue) throws {
-        let v = head.vertexCount
-        try AtomicFile.write(NpyWriter.encode(floats: head.neutral, shape: [v, 3]), to: root + "/" + DatasetFiles.skinNeutral)
+    private static func writeGeometry(root: String, rig: FaceRig) throws {
+        let v = rig.vertexCount
+        try AtomicFile.write(NpyWriter.encode(floats: rig.neutral, shape: [v, 3]), to: root + "/" + DatasetFiles.skinNeutral)
         func sum(_ names: [String]) -> [Float] {
             var total = [Float](repeating: 0, count: v * 3)
-            for pose in poses where names.contains(pose.name) { for i in total.indices { total[i] += pose.delta[i] } }
+            for pose in rig.poses where names.contains(pose.name) { for i in total.indices { total[i] += pose.delta[i] } }
             return total
         }
         try AtomicFile.write(NpyWriter.encode(floats: sum(["eyeBlinkLeft", "eyeBlinkRight"]), shape: [v, 3]), to: root + "/" + DatasetFiles.eyeClose)
         try AtomicFile.write(NpyWriter.encode(floats: sum(["jawOpen"]), shape: [v, 3]), to: root + "/" + DatasetFiles.lipOpen)
-        let lists = head.vertexLists()
-        try JSONFile.write(lists.eyes, to: root + "/" + DatasetFiles.eyeList)
-        try JSONFile.write(lists.lips, to: root + "/" + DatasetFiles.lipList)
-        try JSONFile.write(lists.lipSize, to: root + "/" + DatasetFiles.lipSizeList)
-        try AtomicFile.write(NpyWriter.encode(floats: tongue.neutral, shape: [tongue.vertexCount, 3]), to: root + "/" + DatasetFiles.tongueNeutral)
-        try JSONFile.write(tongue.rigidVertices, to: root + "/" + DatasetFiles.tongueRigid)
+        try JSONFile.write(rig.eyes, to: root + "/" + DatasetFiles.eyeList)
+        try JSONFile.write(rig.lips, to: root + "/" + DatasetFiles.lipList)
+        try JSONFile.write(rig.lipSize, to: root + "/" + DatasetFiles.lipSizeList)
+        try AtomicFile.write(NpyWriter.encode(floats: rig.tongue.neutral, shape: [rig.tongue.vertexCount, 3]), to: root + "/" + DatasetFiles.tongueNeutral)
+        try JSONFile.write(rig.tongue.rigidVertices, to: root + "/" + DatasetFiles.tongueRigid)
     }
 
     private static func writeBlendshapes(root: String, prefix: String, neutral: [Float], poses: [(name: String, delta: [Float])], mask: [Int32]?) throws {
