@@ -2,12 +2,19 @@ import ArgumentParser
 import Dataset
 import Foundation
 
+extension Rule.Model: ExpressibleByArgument {}
+
 /// `faceprep validate DATASET`: every rule of the guide, each finding explained.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a dataset against every rule of the data-preparation guide.",
-        discussion: "Exit code 0 without errors, 1 with errors (or warnings with --strict), 2 when the dataset cannot be read. `--rules` lists every rule."
+        discussion: """
+            Severities: error = the training framework or the SDK crashes, or trains or runs on wrong data without \
+            saying so; warning = the guide asks for it, or it costs something, but the numbers that reach training \
+            are the same; info = worth knowing. Exit code 0 without errors, 1 with errors (or warnings with \
+            --strict), 2 when the dataset cannot be read. `--rules` lists every rule with its source and effect.
+            """
     )
 
     @Argument(help: "The dataset folder (holding audio/, cache/, geom/, xform/, bs_data/).")
@@ -18,6 +25,9 @@ struct ValidateCommand: ParsableCommand {
 
     @Option(name: .long, parsing: .upToNextOption, help: "Emotion names to look for in shot names (default: the guide's eleven).")
     var emotions: [String] = []
+
+    @Option(name: .long, help: "The model you train: \(Rule.Model.allCases.map(\.rawValue).joined(separator: ", ")) (default both); the other model's rules are not checked.")
+    var model: Rule.Model = .both
 
     @Flag(name: .long, help: "Exit 1 on warnings too.")
     var strict = false
@@ -38,13 +48,23 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         if rules {
-            if json { try printJSON(Rules.all) } else { print(Rules.all.map { "\($0.id)\n    \($0.explanation)\n    fix: \($0.fix)" }.joined(separator: "\n")) }
+            let shown = Rules.all.filter { $0.applies(to: model) }
+            if json {
+                try printJSON(shown)
+            } else {
+                print(shown.map { rule in
+                    let model = rule.model == .both ? "" : " (\(rule.model.rawValue) model only)"
+                    return "\(rule.id)  \(rule.severity.rawValue), from the \(rule.sources.map(\.rawValue).joined(separator: " + "))\(model)\n"
+                        + "    \(rule.explanation)\n    what happens: \(rule.effect)\n    fix: \(rule.fix)"
+                }.joined(separator: "\n"))
+            }
             return
         }
         guard let dataset else { return }
         let progress = ProgressLine(enabled: !quiet && !json)
         var options = ValidationOptions(framesPerSecond: fps, progress: { progress.update($0) })
         if !emotions.isEmpty { options.emotions = emotions }
+        options.model = model
         let report = try DatasetValidator.validate(dataset, options: options)
         progress.finish()
         if json { try printJSON(report) } else { print(ValidationReportText.render(report)) }

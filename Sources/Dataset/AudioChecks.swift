@@ -46,7 +46,12 @@ extension ValidationContext {
             switch outcome {
             case let .read(s): summaries[file] = s
             case let .failed(message):
-                add(Rules.audioUnreadable, file, message.hasPrefix(root) ? String(message.dropFirst(root.count + 1)) : message)
+                if let container = Self.soundContainer(root + "/" + file) {
+                    add(Rules.audioNotWav, file, "\(container) data in a .wav file: the framework's libsndfile reads it by content; FacePrep checks only WAV, so its rate, depth, length and sync are unchecked",
+                        fix: "sox \(shellQuoted(root + "/" + file)) -b 16 \(shellQuoted(root + "/" + file + ".new.wav")) && mv \(shellQuoted(root + "/" + file + ".new.wav")) \(shellQuoted(root + "/" + file))")
+                } else {
+                    add(Rules.audioUnreadable, file, message.hasPrefix(root) ? String(message.dropFirst(root.count + 1)) : message)
+                }
             }
         }
         for summary in summaries.values.sorted(by: { $0.file < $1.file }) { checkFormat(summary) }
@@ -59,48 +64,72 @@ extension ValidationContext {
             let animation = Double(cache.frameCount) / framesPerSecond
             let difference = audio.duration - animation
             if abs(difference) > frame + 1e-9 {
-                add(Rules.audioDuration, file, String(format: "%.3f s, the animation is %.3f s (%d frames at %@ fps): %@%.0f ms, %@%.1f frames",
-                                                      audio.duration, animation, cache.frameCount, format(framesPerSecond),
-                                                      difference > 0 ? "+" : "", difference * 1000, difference > 0 ? "+" : "", difference / frame))
+                let text = String(format: "%.3f s, the animation is %.3f s (%d frames at %@ fps): %@%.0f ms, %@%.1f frames",
+                                  audio.duration, animation, cache.frameCount, format(framesPerSecond),
+                                  difference > 0 ? "+" : "", difference * 1000, difference > 0 ? "+" : "", difference / frame)
+                if difference < 0 {
+                    add(Rules.audioShort, file, text + String(format: "; the last %d frames train on silence", Int((-difference / frame).rounded(.down))))
+                } else {
+                    add(Rules.audioLong, file, text)
+                }
             }
         }
 
-        // Augmented voices.
+        // Augmented voices: the framework pairs a track with every shot whose name its file name contains.
         for (voice, tracks) in layout.augmentedVoices.sorted(by: { $0.key < $1.key }) {
-            for shot in shots where tracks[shot] == nil {
-                add(Rules.augMissing, "audio/aug/\(voice)/\(shot).wav", "voice '\(voice)' lacks shot '\(shot)'")
-            }
+            var covered = Set<String>()
             for (name, file) in tracks.sorted(by: { $0.key < $1.key }) {
-                guard shotSet.contains(name) else {
-                    add(Rules.augExtra, file, "no shot named '\(name)'")
+                let fileName = URL(fileURLWithPath: file).lastPathComponent
+                let paired = shots.filter { fileName.contains($0) }
+                covered.formUnion(paired)
+                if paired.isEmpty {
+                    add(Rules.augExtra, file, "its name contains no shot name: the framework pairs it with no shot")
                     continue
+                }
+                // The shot it was made for: its exact name, else the longest shot name it contains.
+                let own = shotSet.contains(name) ? name : (paired.max { $0.count < $1.count } ?? name)
+                let wrong = paired.filter { $0 != own }
+                if !wrong.isEmpty {
+                    add(Rules.augSubstring, file, "also paired with shot\(wrong.count == 1 ? "" : "s") \(wrong.map { "'\($0)'" }.joined(separator: ", ")), whose name\(wrong.count == 1 ? " it contains" : "s it contains"): it trains as audio for \(wrong.count == 1 ? "that animation" : "those animations") too")
+                }
+                if own != name {
+                    add(Rules.augSuffix, file, "named '\(name)'; the framework pairs it with shot '\(own)', whose name it contains")
                 }
                 // Judged against the animation when there is one (the original may be the wrong one).
                 guard let track = summaries[file] else { continue }
                 let reference: (seconds: Double, what: String)?
-                if let cache = skinCaches[name] {
+                if let cache = skinCaches[own] {
                     reference = (Double(cache.frameCount) / framesPerSecond, "the animation")
-                } else if let original = layout.audio[name].flatMap({ summaries[$0] }) {
+                } else if let original = layout.audio[own].flatMap({ summaries[$0] }) {
                     reference = (original.duration, "the original track")
                 } else {
                     reference = nil
                 }
                 if let reference, abs(track.duration - reference.seconds) > frame + 1e-9 {
-                    add(Rules.augDuration, file, String(format: "%.3f s, %@ is %.3f s (%+.0f ms)", track.duration, reference.what, reference.seconds,
-                                                        (track.duration - reference.seconds) * 1000))
+                    let text = String(format: "%.3f s, %@ is %.3f s (%+.0f ms)", track.duration, reference.what, reference.seconds,
+                                      (track.duration - reference.seconds) * 1000)
+                    add(track.duration < reference.seconds ? Rules.augShort : Rules.augLong, file, text)
                 }
             }
-        }
-        if !layout.augmentedVoices.isEmpty {
-            for shot in shots {
-                let grabbers = shots.filter { $0 != shot && shot.contains($0) }
-                for other in grabbers {
-                    add(Rules.augSubstring, "audio/aug/", "shot '\(other)' is contained in '\(shot)': the framework also pairs '\(shot)' tracks with '\(other)'")
-                }
+            for shot in shots where !covered.contains(shot) {
+                add(Rules.augMissing, "audio/aug/\(voice)/\(shot).wav", "voice '\(voice)' lacks shot '\(shot)'")
             }
         }
         summary.sampleRates = Array(Set(summaries.values.map(\.sampleRate))).sorted()
         summary.augmentedVoices = layout.augmentedVoices.keys.sorted()
+    }
+
+    /// The container a file holds by its first bytes, when it is a sound format libsndfile reads
+    /// but not WAV.
+    static func soundContainer(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        let head = [UInt8]((try? handle.read(upToCount: 12)) ?? Data())
+        guard head.count >= 4 else { return nil }
+        if head.starts(with: Array("fLaC".utf8)) { return "FLAC" }
+        if head.starts(with: Array("OggS".utf8)) { return "Ogg" }
+        if head.count >= 12, head.starts(with: Array("FORM".utf8)), ["AIFF", "AIFC"].contains(String(decoding: head[8..<12], as: UTF8.self)) { return "AIFF" }
+        return nil
     }
 
     private func checkFormat(_ audio: AudioSummary) {

@@ -124,17 +124,33 @@ extension ValidationContext {
             if let bad = ids.first(where: { $0 < -1 }) { add(Rules.bsConfig, file, "\(name): id \(bad) is neither -1 nor a pair id") }
         }
         if !config.bsSolveActivePoses.contains(1) { add(Rules.bsConfig, file, "no active pose: the solver has nothing to solve") }
+        // The SDK groups pair ids among active poses only, and -1 is an id there like any other.
+        for (name, ids) in [("bsSolveSymmetryPoses", config.bsSolveSymmetryPoses), ("bsSolveCancelPoses", config.bsSolveCancelPoses)]
+        where ids.count == config.bsSolveActivePoses.count {
+            let activeMinusOne = ids.indices.filter { ids[$0] == -1 && config.bsSolveActivePoses[$0] != 0 }
+            if activeMinusOne.count == 2 {
+                let poses = activeMinusOne.map { "pose \($0)" }.joined(separator: " and ")
+                add(Rules.bsMinusOnePair, file, "\(name): exactly two active poses (\(poses)) have -1, and the SDK pairs them: \(name == "bsSolveSymmetryPoses" ? "their weights are pulled together" : "the smaller of the two is forced to 0 in every frame")")
+            }
+        }
         if let bad = config.bsSolveActivePoses.first(where: { $0 != 0 && $0 != 1 }) { add(Rules.bsConfig, file, "bsSolveActivePoses holds \(bad); use 0 or 1") }
         let strengths = [("strengthL1regularization", config.strengthL1regularization), ("strengthL2regularization", config.strengthL2regularization),
                          ("strengthTemporalSmoothing", config.strengthTemporalSmoothing), ("strengthSymmetry", config.strengthSymmetry)]
         for (name, value) in strengths where !(value >= 0) { add(Rules.bsConfig, file, "\(name) is \(value), must be ≥ 0") }
         if let size = config.templateBBSize, !(size >= 1) { add(Rules.bsConfig, file, "templateBBSize is \(size), must be ≥ 1") }
-        if let neutral, let diagonal = BoundingBox(points: neutral)?.diagonal, diagonal > 0 {
+        if let neutral, let box = BoundingBox(points: neutral), box.diagonal > 0 {
             let template = config.effectiveTemplateBBSize
+            let diagonal = box.diagonal, height = box.size.y
             let ratio = diagonal / template
-            if ratio > 1.1 || ratio < 1 / 1.1 {
-                add(Rules.bsTemplateSize, file, String(format: "templateBBSize %@ %.4g, the neutral's bounding-box diagonal is %.4g (solver regularisation scaled by %.3g×)",
-                                                       config.templateBBSize == nil ? "defaults to" : "is", template, diagonal, ratio * ratio))
+            let matchesDiagonal = abs(ratio - 1) <= 0.01
+            let matchesHeight = height > 0 && abs(template / height - 1) <= 0.01
+            if matchesHeight, !matchesDiagonal {
+                add(Rules.bsTemplateHeight, file, String(format: "templateBBSize %.4g is the neutral's height; the SDK divides the diagonal %.4g by it, so every strength acts %.3g× as strongly as with templateBBSize = the diagonal",
+                                                         template, diagonal, ratio * ratio))
+            } else if !matchesDiagonal {
+                add(Rules.bsTemplateSize, file, String(format: "templateBBSize %@ %.4g; the neutral's bounding-box diagonal is %.4g and its height %.4g: every strength acts %.3g× as strongly as its number says",
+                                                       config.templateBBSize == nil ? "defaults to" : "is", template, diagonal, height, ratio * ratio),
+                    fix: String(format: "set \"templateBBSize\": %.4f in %@ (or the height %.4f, as the guide defines it, if the strengths were tuned that way)", diagonal, file, height))
             }
         }
     }

@@ -23,12 +23,19 @@ extension ValidationContext {
                 if entry.flat {
                     for file in entry.candidates { add(Rules.layoutFlat, file, "cache lies directly in cache/\(kind)/", fix: "move it to \(folder)\(URL(fileURLWithPath: file).lastPathComponent)") }
                 }
-                for file in entry.misnamed {
-                    add(Rules.cacheName, file, "named '\(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)' in folder '\(entry.shot)'", fix: "rename it to \(entry.shot).\(URL(fileURLWithPath: file).pathExtension)")
-                }
                 guard let chosen = entry.candidates.first else {
-                    if entry.misnamed.isEmpty { add(Rules.cacheMissing, folder, "no \(entry.shot).xml, .pc2 or .npy in the shot folder") }
+                    let found = entry.misnamed.map { URL(fileURLWithPath: $0).lastPathComponent }
+                    if let first = entry.misnamed.first {
+                        add(Rules.cacheMissing, folder, "no \(entry.shot).npy, .xml or .pc2; the folder holds \(found.joined(separator: ", ")), which the framework does not look for",
+                            fix: "mv \(shellQuoted(layout.path(first))) \(shellQuoted(layout.path(folder + entry.shot + "." + URL(fileURLWithPath: first).pathExtension)))"
+                                + (first.lowercased().hasSuffix(".xml") ? " (and its .mc, whose name the .xml's binary reference must match)" : ""))
+                    } else {
+                        add(Rules.cacheMissing, folder, "no \(entry.shot).npy, .xml or .pc2 in the shot folder")
+                    }
                     continue
+                }
+                for file in entry.misnamed {
+                    add(Rules.cacheName, file, "named '\(URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent)' in folder '\(entry.shot)': ignored, the framework reads \(URL(fileURLWithPath: chosen).lastPathComponent)")
                 }
                 if entry.candidates.count > 1 {
                     add(Rules.cacheMultiple, folder, "\(entry.candidates.count) caches (\(entry.candidates.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: ", "))); the framework takes \(URL(fileURLWithPath: chosen).lastPathComponent)")
@@ -92,6 +99,7 @@ extension ValidationContext {
         if framesPerSecond < 29.5 {
             add(Rules.cacheFrameRateLow, "cache/", "\(format(framesPerSecond)) fps")
         }
+        checkDiffusionFrameRate()
     }
 
     private func checkCacheContents(_ caches: [String: CacheSummary], expectedVertices: inout Int?, neutralFile: String) {
@@ -113,9 +121,16 @@ extension ValidationContext {
                 add(Rules.cacheMayaVariant, file, "\(reason): the training framework cannot read it",
                     fix: "faceprep convert \(file) <new folder>/\(URL(fileURLWithPath: file).lastPathComponent)\(summary.channels.count > 1 ? " --channel NAME" : ""), then replace the shot folder's files")
             }
-            let seconds = Double(summary.frameCount) / (summary.framesPerSecond ?? framesPerSecond)
-            if !file.hasPrefix("cache/tongue"), seconds < 3 || seconds > 30 {
-                add(Rules.cacheDuration, file, String(format: "%.2f s (%d frames), recommended 3–30 s", seconds, summary.frameCount))
+            let seconds = Double(summary.frameCount) / framesPerSecond
+            if !file.hasPrefix("cache/tongue") {
+                if summary.frameCount <= 1 {
+                    add(Rules.cacheTooShort, file, "\(summary.frameCount) frame\(summary.frameCount == 1 ? "" : "s")")
+                } else if seconds <= 0.2 + 1e-9 {
+                    add(Rules.cacheTooShortDiffusion, file, String(format: "%.3f s (%d frames at %@ fps)", seconds, summary.frameCount, format(framesPerSecond)))
+                }
+                if seconds < 3 || seconds > 30 {
+                    add(Rules.cacheDuration, file, String(format: "%.2f s (%d frames), recommended 3–30 s", seconds, summary.frameCount))
+                }
             }
             // A shot in another scale, place or vertex order is reported as such; its "motion" would only echo that.
             if let head = summary.headMotion, !head.passed, summary.comparison?.problem == nil {
@@ -147,6 +162,24 @@ extension ValidationContext {
             }
         }
     }
+
+    /// The diffusion model resamples targets by the whole factor round(60 / fps) and then treats them
+    /// as 60 fps: the time error of every target against its audio, over the longest shot.
+    private func checkDiffusionFrameRate() {
+        let factor = Self.pythonRound(60 / framesPerSecond)
+        let error = Double(factor) * framesPerSecond / 60 - 1
+        let longest = Double(skinCaches.values.map(\.frameCount).max() ?? 0) / framesPerSecond
+        // Harmless while the drift over the longest shot stays under one frame.
+        guard abs(error) * longest >= 1 / framesPerSecond || factor == 0 else { return }
+        let message = factor == 0
+            ? "\(format(framesPerSecond)) fps: round(60 / fps) is 0, the diffusion data path cannot resample the targets"
+            : String(format: "%@ fps: the diffusion data path resamples targets ×%d and treats them as 60 fps, so every target is %.1f%% %@ than its audio (%.2f s over the longest shot, %.1f s)",
+                     format(framesPerSecond), factor, abs(error) * 100, error < 0 ? "shorter" : "longer", abs(error) * longest, longest)
+        add(Rules.fpsDiffusion, "cache/", message)
+    }
+
+    /// Python 3's round(): halves to even (round(2.5) is 2), as the framework computes factors.
+    static func pythonRound(_ x: Double) -> Int { Int(x.rounded(.toNearestOrEven)) }
 
     /// The command that removes the head motion, for this dataset.
     private var stabilizeFix: String {

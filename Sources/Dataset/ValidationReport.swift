@@ -42,6 +42,8 @@ public struct ValidationOptions: Sendable {
     public var emotions: [String]
     /// Receives progress lines (stderr in the CLI).
     public var progress: @Sendable (String) -> Void
+    /// The model to be trained: rules of the other model are not checked.
+    public var model: Rule.Model = .both
 
     public init(framesPerSecond: Double? = nil, emotions: [String] = ValidationOptions.guideEmotions,
                 progress: @escaping @Sendable (String) -> Void = { _ in }) {

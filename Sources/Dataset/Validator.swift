@@ -50,6 +50,7 @@ final class ValidationContext {
     }
 
     func add(_ rule: Rule, _ file: String, _ message: String, fix: String? = nil) {
+        guard rule.applies(to: options.model) else { return }
         findings.append(Finding(rule, file: file, message, fix: fix))
     }
 
@@ -93,38 +94,72 @@ final class ValidationContext {
     func checkLayout() {
         if !layout.hasAudioFolder { add(Rules.layoutNoAudio, "audio/", "folder missing") }
         if !layout.hasSkinFolder { add(Rules.layoutNoSkin, "cache/skin/", "folder missing") }
-        for stray in layout.strays { add(Rules.layoutStray, stray, "not a cache: the training framework will take it for a shot") }
+        for stray in layout.strays {
+            add(Rules.layoutStray, stray, "a file directly in \(URL(fileURLWithPath: stray).deletingLastPathComponent().relativePath)/: the framework takes it for a shot named '\(URL(fileURLWithPath: stray).lastPathComponent)' and stops",
+                fix: "mv \(shellQuoted(layout.path(stray))) \(shellQuoted(layout.root + "/"))")
+        }
+        checkShotNames()
     }
 
-    /// Reads a `[V, 3]` float pose; reports problems under `rule`.
-    func readPose(_ file: String, rule: Rule, vertices expected: Int?) -> [Float]? {
+    /// What a `[V, 3]` pose file is used for, which decides what its dtype and shape may be.
+    enum PoseRole {
+        /// geom/skin/neutral_pose.npy: the PCA mean, cast to float32; a flat [3V] array is reshaped.
+        case skinNeutral
+        /// geom/tongue/neutral_pose.npy: cast to float32; must be [V, 3] for the tongue stabilisation.
+        case tongueNeutral
+        /// eye_close / lip_open deltas: copied unchanged into network_data.npz, read by the SDK as float32.
+        case sdkDelta
+    }
+
+    /// Reads a `[V, 3]` float pose and reports its dtype and shape by what `role` tolerates.
+    func readPose(_ file: String, role: PoseRole, vertices expected: Int?) -> [Float]? {
         guard layout.exists(file) else { return nil }
         do {
             let array = try NpyArray.read(layout.path(file))
-            guard array.shape.count == 2, array.shape[1] == 3 else {
-                add(rule, file, "shape \(array.shape), expected [vertices, 3]")
+            let isGrid = array.shape.count == 2 && array.shape[1] == 3
+            let isFlat = array.shape.count == 1 && array.shape[0] % 3 == 0 && array.shape[0] > 0
+            guard isGrid || (isFlat && role != .tongueNeutral) else {
+                add(Rules.geomShape, file, "shape \(array.shape), expected [vertices, 3]\(isFlat ? ": the tongue stabilisation needs [vertices, 3] and stops on a flat array" : "")")
                 return nil
             }
-            if array.dtype != .float32 {
-                add(rule, file, "dtype \(array.dtype) (\(array.dtype.name)), expected little-endian float32 (<f4)")
+            guard array.dtype.kind == .float else {
+                add(Rules.geomShape, file, "dtype \(array.dtype) (\(array.dtype.name)), expected float32")
+                return nil
             }
-            if let expected, array.shape[0] != expected {
-                add(rule, file, "\(array.shape[0]) vertices, the dataset's mesh has \(expected)")
+            let vertexCount = isGrid ? array.shape[0] : array.shape[0] / 3
+            if isFlat {
+                if role == .skinNeutral {
+                    add(Rules.geomDtype, file, "flat shape \(array.shape): the framework reshapes it to [\(vertexCount), 3], the same numbers")
+                } else {
+                    add(Rules.geomShape, file, "flat shape \(array.shape), expected [\(vertexCount), 3]")
+                    return nil
+                }
+            }
+            if array.dtype != .float32 {
+                if role == .sdkDelta {
+                    add(Rules.geomSdkDtype, file, "dtype \(array.dtype) (\(array.dtype.name)): copied unchanged into network_data.npz, where the SDK reads it as little-endian float32",
+                        fix: "python3 -c \"import numpy as np; p='\(layout.path(file))'; np.save(p, np.load(p).astype('<f4'))\"")
+                } else {
+                    add(Rules.geomDtype, file, "dtype \(array.dtype) (\(array.dtype.name)): the framework casts it to float32, the same numbers")
+                }
+            }
+            if let expected, vertexCount != expected {
+                add(Rules.geomShape, file, "\(vertexCount) vertices, the dataset's mesh has \(expected)")
             }
             let values = try array.floats()
             if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                add(rule, file, "vertex \(bad / 3) is \(values[bad]); positions must be finite")
+                add(Rules.geomShape, file, "vertex \(bad / 3) is \(values[bad]); positions must be finite")
                 return nil
             }
             return values
         } catch {
-            add(rule, file, describe(error))
+            add(Rules.geomShape, file, describe(error))
             return nil
         }
     }
 
     func loadNeutrals() {
-        skinNeutral = readPose(DatasetFiles.skinNeutral, rule: Rules.geomShape, vertices: nil)
+        skinNeutral = readPose(DatasetFiles.skinNeutral, role: .skinNeutral, vertices: nil)
         skinVertexCount = skinNeutral.map { $0.count / 3 }
         lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
         if let skinNeutral {
@@ -133,7 +168,7 @@ final class ValidationContext {
                                           rigidSet: skinArchive.flatMap { HeadReference.rigidSet(of: $0, vertexCount: skinNeutral.count / 3) })
         }
         if layout.hasTongueFolder {
-            tongueNeutral = readPose(DatasetFiles.tongueNeutral, rule: Rules.geomShape, vertices: nil)
+            tongueNeutral = readPose(DatasetFiles.tongueNeutral, role: .tongueNeutral, vertices: nil)
             tongueVertexCount = tongueNeutral.map { $0.count / 3 }
             if let count = tongueVertexCount, let list = try? JSONFile.read([Int].self, from: layout.path(DatasetFiles.tongueRigid)),
                Set(list).count >= 3, list.allSatisfy({ $0 >= 0 && $0 < count }) {

@@ -40,7 +40,7 @@ struct ValidateRuleTests {
                 let step = a.sampleRate / 8000
                 return WavAudio(sampleRate: 8000, channelCount: 1, bitsPerSample: 16, encoding: .pcm, samples: stride(from: 0, to: a.samples.count, by: step).map { a.samples[$0] })
             }
-        } == ["E-AUDIO-RATE \(wav)"])
+        } == ["W-AUDIO-RATE \(wav)"])
         #expect(try findingsAdded { root in
             let audio = try WavAudio.read("\(root)/\(wav)")
             // 8-bit unsigned PCM, assembled by hand (FacePrep writes no 8-bit files).
@@ -49,12 +49,18 @@ struct ValidateRuleTests {
             bytes += audio.samples.map { UInt8(max(0, min(255, Int(($0 * 128 + 128).rounded())))) }
             if audio.samples.count % 2 == 1 { bytes.append(0) }
             try Data(bytes).write(to: URL(fileURLWithPath: "\(root)/\(wav)"))
-        } == ["E-AUDIO-DEPTH \(wav)"])
+        } == ["W-AUDIO-DEPTH \(wav)"])
         #expect(try findingsAdded { root in
             try rewriteAudio("\(root)/\(wav)") { a in
                 WavAudio(sampleRate: a.sampleRate, channelCount: 1, bitsPerSample: 16, encoding: .pcm, samples: a.samples + [Float](repeating: 0, count: a.sampleRate / 10))
             }
-        } == ["E-AUDIO-DURATION \(wav)"])
+        } == ["W-AUDIO-LONG \(wav)"])
+        // Shorter audio: the last frames would train on silence.
+        #expect(try findingsAdded { root in
+            try rewriteAudio("\(root)/\(wav)") { a in
+                WavAudio(sampleRate: a.sampleRate, channelCount: 1, bitsPerSample: 16, encoding: .pcm, samples: Array(a.samples.dropLast(a.sampleRate / 10)))
+            }
+        } == ["E-AUDIO-SHORT \(wav)"])
         #expect(try findingsAdded { root in
             try rewriteAudio("\(root)/\(wav)") { a in
                 WavAudio(sampleRate: a.sampleRate, channelCount: 2, bitsPerSample: 16, encoding: .pcm, samples: a.samples.flatMap { [$0, $0] })
@@ -73,7 +79,7 @@ struct ValidateRuleTests {
         #expect(try findingsAdded { root in
             try FileManager.default.copyItem(atPath: "\(root)/\(wav)", toPath: "\(root)/audio/extra_take.wav")
             try Data([1, 2, 3]).write(to: URL(fileURLWithPath: "\(root)/audio/notes.mp3"))
-        } == ["W-AUDIO-ORPHAN audio/extra_take.wav", "E-AUDIO-FORMAT audio/notes.mp3"])
+        } == ["W-AUDIO-ORPHAN audio/extra_take.wav", "W-AUDIO-FORMAT audio/notes.mp3"])
         #expect(try findingsAdded { root in try Data([0, 1, 2, 3]).write(to: URL(fileURLWithPath: "\(root)/\(wav)")) }
                 == ["E-AUDIO-UNREADABLE \(wav)"])
     }
@@ -82,10 +88,10 @@ struct ValidateRuleTests {
     func augmentedVoices() throws {
         let track = "audio/aug/voice1/\(firstShot).wav"
         #expect(try findingsAdded { root in try FileManager.default.removeItem(atPath: "\(root)/\(track)") }
-                == ["E-AUG-MISSING \(track)"])
+                == ["W-AUG-MISSING \(track)"])
         #expect(try findingsAdded { root in
             try rewriteAudio("\(root)/\(track)") { a in WavAudio(sampleRate: a.sampleRate, channelCount: 1, bitsPerSample: 16, encoding: .pcm, samples: Array(a.samples.dropLast(a.sampleRate / 5))) }
-        } == ["E-AUG-DURATION \(track)"])
+        } == ["E-AUG-SHORT \(track)"])
         let added = try findingsAdded { root in
             // A shot whose name contains another's: "shot01_neutral" inside "shot01_neutral_b".
             for folder in ["cache/skin", "cache/tongue"] {
@@ -97,7 +103,8 @@ struct ValidateRuleTests {
             try FileManager.default.copyItem(atPath: "\(root)/audio/\(firstShot).wav", toPath: "\(root)/audio/\(firstShot)_b.wav")
             try FileManager.default.copyItem(atPath: "\(root)/\(track)", toPath: "\(root)/audio/aug/voice1/\(firstShot)_b.wav")
         }
-        #expect(added.contains("W-AUG-SUBSTRING audio/aug/"))
+        #expect(added.contains("E-AUG-SUBSTRING audio/aug/voice1/\(firstShot)_b.wav"))
+        #expect(!added.contains { $0.hasPrefix("E-AUG-SUBSTRING audio/aug/voice1/\(firstShot).wav") })
         #expect(added.contains("E-XFORM-KEYS xform/jaw_keypoints_cache_all.npz"))
     }
 
@@ -117,7 +124,7 @@ struct ValidateRuleTests {
         #expect(try findingsAdded { root in try rewriteSkin(root, to: "\(firstShot).npy") { $0 }
             let cache = try VertexCacheIO.read("\(root)/\(npy)")
             try NumpyCache.write(cache, to: "\(root)/\(npy)", double: true)
-        } == ["E-CACHE-DTYPE \(npy)"])
+        } == ["W-CACHE-DTYPE \(npy)"])
         let mcx = "cache/skin/\(firstShot)/\(firstShot).mcx"
         let variant = try findingsAdded { root in try rewriteSkin(root, to: "\(firstShot).mcx") { $0 } }
         #expect(variant == ["E-CACHE-MAYA-VARIANT \(xml)"] || variant == ["E-CACHE-MAYA-VARIANT \(mcx)"])
@@ -129,35 +136,38 @@ struct ValidateRuleTests {
     @Test("layout: stray entries, flat caches, several caches, misnamed caches, tongue mismatches")
     func layout() throws {
         #expect(try findingsAdded { root in try Data("notes".utf8).write(to: URL(fileURLWithPath: "\(root)/cache/skin/README.md")) }
-                == ["W-LAYOUT-STRAY cache/skin/README.md"])
+                == ["E-LAYOUT-STRAY cache/skin/README.md"])
         #expect(try findingsAdded { root in
             let cache = try VertexCacheIO.read("\(root)/cache/skin/\(firstShot)/\(firstShot).xml")
             try VertexCacheIO.write(cache, to: "\(root)/cache/skin/\(firstShot)/\(firstShot).npy")
-        } == ["E-CACHE-MULTIPLE cache/skin/\(firstShot)/"])
+        } == ["W-CACHE-MULTIPLE cache/skin/\(firstShot)/"])
         #expect(try findingsAdded { root in
             for ext in ["xml", "mc"] {
                 try FileManager.default.moveItem(atPath: "\(root)/cache/skin/\(firstShot)/\(firstShot).\(ext)", toPath: "\(root)/cache/skin/\(firstShot)/take3.\(ext)")
             }
-        }.contains("E-CACHE-NAME cache/skin/\(firstShot)/take3.xml"))
+        }.contains("E-CACHE-MISSING cache/skin/\(firstShot)/"))
+        #expect(try findingsAdded { root in
+            try FileManager.default.copyItem(atPath: "\(root)/cache/skin/\(firstShot)/\(firstShot).xml", toPath: "\(root)/cache/skin/\(firstShot)/take3.xml")
+        } == ["W-CACHE-NAME cache/skin/\(firstShot)/take3.xml"])
         #expect(try findingsAdded { root in
             let cache = try VertexCacheIO.read("\(root)/cache/skin/\(firstShot)/\(firstShot).xml")
             try FileManager.default.removeItem(atPath: "\(root)/cache/skin/\(firstShot)")
             try VertexCacheIO.write(cache, to: "\(root)/cache/skin/\(firstShot).npy")
         } == ["E-LAYOUT-FLAT cache/skin/\(firstShot).npy"])
         #expect(try findingsAdded { root in try FileManager.default.removeItem(atPath: "\(root)/cache/tongue/\(secondShot)") }
-                == ["E-TONGUE-MISSING cache/tongue/\(secondShot)/"])
+                == ["W-TONGUE-MISSING cache/tongue/\(secondShot)/"])
         #expect(try findingsAdded { root in
             let path = "\(root)/cache/tongue/\(firstShot)/\(firstShot).xml"
             let cache = try VertexCacheIO.read(path)
             try VertexCacheIO.write(try VertexCache(frameCount: cache.frameCount - 2, vertexCount: cache.vertexCount, positions: Array(cache.positions.dropLast(6 * cache.vertexCount)),
                                                     framesPerSecond: 30, source: cache.source), to: path)
-        } == ["E-TONGUE-FRAMES cache/tongue/\(firstShot)/\(firstShot).xml"])
+        } == ["W-TONGUE-FRAMES cache/tongue/\(firstShot)/\(firstShot).xml"])
     }
 
     @Test("a shot at another frame rate")
     func frameRate() throws {
         let added = try findingsAdded { root in try rewriteSkin(root) { c in var d = c; d.framesPerSecond = 24; return d } }
-        #expect(added.contains("E-CACHE-FPS cache/skin/\(firstShot)/\(firstShot).xml"))
+        #expect(added.contains("W-CACHE-FPS cache/skin/\(firstShot)/\(firstShot).xml"))
     }
 }
 

@@ -183,6 +183,11 @@ public enum DatasetSynthesizer {
                 pairID += 1
             }
         }
+        // The SDK pairs the poses left at -1 when they are exactly two: then leave one more pair open.
+        if config.bsSolveSymmetryPoses.filter({ $0 == -1 }).count == 2, pairID > 0 {
+            pairID -= 1
+            config.bsSolveSymmetryPoses = config.bsSolveSymmetryPoses.map { $0 == pairID ? -1 : $0 }
+        }
         var cancelID = 0
         for side in ["Left", "Right"] {
             if let i = poses.firstIndex(where: { $0.name == "mouthSmile" + side }), let j = poses.firstIndex(where: { $0.name == "mouthFrown" + side }) {
@@ -190,6 +195,10 @@ public enum DatasetSynthesizer {
                 config.bsSolveCancelPoses[j] = cancelID
                 cancelID += 1
             }
+        }
+        if config.bsSolveCancelPoses.filter({ $0 == -1 }).count == 2, cancelID > 0 {
+            cancelID -= 1
+            config.bsSolveCancelPoses = config.bsSolveCancelPoses.map { $0 == cancelID ? -1 : $0 }
         }
         try JSONFile.write(BlendshapeConfigFile(config), to: "\(root)/bs_data/bs_\(prefix)_config.json")
     }

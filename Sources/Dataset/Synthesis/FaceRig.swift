@@ -168,17 +168,7 @@ struct RigTongue {
         return result
     }
 
-    func blendshapes() -> [(name: String, delta: [Float])] {
-        let directions: [(String, SIMD3<Double>)] = [("TongueTipUp", SIMD3(0, 1, 0)), ("TongueTipDown", SIMD3(0, -1, 0)),
-                                                      ("TongueTipLeft", SIMD3(1, 0, 0)), ("TongueTipRight", SIMD3(-1, 0, 0))]
-        return directions.map { name, direction in
-            let scaled = direction * 0.5
-            var delta: [Float] = []
-            delta.reserveCapacity(3 * tipWeight.count)
-            for w in tipWeight { delta += [Float(scaled.x * w), Float(scaled.y * w), Float(scaled.z * w)] }
-            return (name: name, delta: delta)
-        }
-    }
+    func blendshapes() -> [(name: String, delta: [Float])] { TongueShapes.make(tipWeight: tipWeight, scale: 0.5) }
 }
 
 /// Rigid head motion injected into synthetic shots (`synth --head-motion`): a nod-and-turn about

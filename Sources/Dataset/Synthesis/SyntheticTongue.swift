@@ -53,11 +53,23 @@ struct SyntheticTongue {
     }
 
     /// A small tongue blendshape set (deltas), Claire-style names.
-    func blendshapes() -> [(name: String, delta: [Float])] {
+    func blendshapes() -> [(name: String, delta: [Float])] { TongueShapes.make(tipWeight: tipWeight, scale: 1) }
+}
+
+/// The synthetic tongues' blendshapes: the tip moved up, down, left, right and out, weighted by how
+/// far each vertex is towards the tip. Five, so that the one pair (left/right) leaves three unpaired
+/// poses: the SDK would pair exactly two poses left at -1.
+enum TongueShapes {
+    static func make(tipWeight: [Double], scale: Double) -> [(name: String, delta: [Float])] {
         let directions: [(String, SIMD3<Double>)] = [("TongueTipUp", SIMD3(0, 1, 0)), ("TongueTipDown", SIMD3(0, -1, 0)),
-                                                      ("TongueTipLeft", SIMD3(1, 0, 0)), ("TongueTipRight", SIMD3(-1, 0, 0))]
+                                                      ("TongueTipLeft", SIMD3(1, 0, 0)), ("TongueTipRight", SIMD3(-1, 0, 0)),
+                                                      ("TongueOut", SIMD3(0, 0, 1))]
         return directions.map { name, direction in
-            (name, tipWeight.flatMap { w in [Float(direction.x * w), Float(direction.y * w), Float(direction.z * w)] })
+            let scaled = direction * scale
+            var delta: [Float] = []
+            delta.reserveCapacity(3 * tipWeight.count)
+            for w in tipWeight { delta += [Float(scaled.x * w), Float(scaled.y * w), Float(scaled.z * w)] }
+            return (name: name, delta: delta)
         }
     }
 }

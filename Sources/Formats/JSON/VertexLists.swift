@@ -32,9 +32,18 @@ public struct LipSizeVertexList: Codable, Sendable, Equatable {
 public enum JSONFile {
     /// Reads `path` as `T`; `geom/tongue/rigid_vertex_list.json` is `[Int]`.
     public static func read<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+        try decode(T.self, from: try contents(path), path: path)
+    }
+
+    private static func contents(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw FormatError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
         }
+        return data
+    }
+
+    /// Decodes `data` (the contents of `path`) as `T`, with errors naming the place in the file.
+    private static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {
@@ -48,6 +57,52 @@ public enum JSONFile {
         } catch {
             throw FormatError(file: path, .wholeFile, "cannot decode: \(error)")
         }
+    }
+
+    /// Reads `path` as `T` whose numbers are integers (vertex lists), accepting integer-valued
+    /// floats such as `744.0` or `7.44e2` as Python's json module hands them to the framework.
+    /// - Returns: the value and the float spellings found (empty when every index is an integer).
+    public static func readIndices<T: Decodable>(_ type: T.Type, from path: String) throws -> (value: T, floatSpellings: [String]) {
+        let (normalised, spellings) = integerValuedNumbers(Array(try contents(path)))
+        return (try decode(T.self, from: Data(normalised), path: path), spellings)
+    }
+
+    /// The JSON text with every integer-valued number written with a fraction or exponent rewritten
+    /// as an integer (outside strings), and the spellings rewritten.
+    static func integerValuedNumbers(_ bytes: [UInt8]) -> ([UInt8], [String]) {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var spellings: [String] = []
+        var i = 0
+        var inString = false
+        while i < bytes.count {
+            let b = bytes[i]
+            if inString {
+                out.append(b)
+                if b == UInt8(ascii: "\\"), i + 1 < bytes.count { out.append(bytes[i + 1]); i += 2; continue }
+                if b == UInt8(ascii: "\"") { inString = false }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "\"") { inString = true; out.append(b); i += 1; continue }
+            if b == UInt8(ascii: "-") || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) {
+                var j = i
+                let numberBytes = Set("+-0123456789.eE".utf8)
+                while j < bytes.count, numberBytes.contains(bytes[j]) { j += 1 }
+                let token = String(decoding: bytes[i..<j], as: UTF8.self)
+                if token.contains(where: { ".eE".contains($0) }), let value = Double(token), value == value.rounded(), abs(value) < 9e15 {
+                    spellings.append(token)
+                    out += Array(String(Int64(value)).utf8)
+                } else {
+                    out += bytes[i..<j]
+                }
+                i = j
+                continue
+            }
+            out.append(b)
+            i += 1
+        }
+        return (out, spellings)
     }
 
     /// Encodes `value` as pretty-printed JSON, written atomically.
