@@ -115,11 +115,18 @@ extension ValidationContext {
                 add(Rules.cacheVertices, file, "\(summary.vertexCount) vertices, \(hasNeutral ? neutralFile : "most shots") has \(expected)")
             }
             if summary.format == .numpy, summary.storedType != "float32" || summary.variant.contains(">") {
-                add(Rules.cacheDtype, file, "stored as \(summary.variant.components(separatedBy: ", ").dropFirst().first ?? summary.storedType), expected <f4", fix: "faceprep convert \(file) <new>.npy")
+                let path = layout.path(file), converted = layout.path(file) + ".f4.npy"
+                add(Rules.cacheDtype, file, "stored as \(summary.variant.components(separatedBy: ", ").dropFirst().first ?? summary.storedType), the guide asks for <f4; the framework casts it to float32, the same numbers",
+                    fix: "faceprep convert \(shellQuoted(path)) \(shellQuoted(converted)) && mv \(shellQuoted(converted)) \(shellQuoted(path))")
             }
             if let reason = summary.unreadableMayaVariant {
-                add(Rules.cacheMayaVariant, file, "\(reason): the training framework cannot read it",
-                    fix: "faceprep convert \(file) <new folder>/\(URL(fileURLWithPath: file).lastPathComponent)\(summary.channels.count > 1 ? " --channel NAME" : ""), then replace the shot folder's files")
+                let folder = URL(fileURLWithPath: layout.path(file)).deletingLastPathComponent().path
+                let shot = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                let staging = layout.root + "/../.faceprep-convert-" + shot
+                let channel = summary.channels.count > 1 ? " --channel \(shellQuoted(summary.channels[0]))" : ""
+                add(Rules.cacheMayaVariant, file, "\(reason): the training framework \(summary.channels.count > 1 && !summary.variant.hasPrefix("FOR8") && !summary.variant.contains("OneFilePerFrame") ? "interleaves the channels as frames" : "cannot read it")",
+                    fix: "mkdir -p \(shellQuoted(staging)) && faceprep convert \(shellQuoted(layout.path(file))) \(shellQuoted(staging + "/" + shot + ".xml"))\(channel) && rm -f \(shellQuoted(folder + "/" + shot)).{xml,mc,mcx} && mv \(shellQuoted(staging))/\(shellQuoted(shot)).{xml,mc} \(shellQuoted(folder))/"
+                        + (summary.channels.count > 1 ? " (choose the channel: \(summary.channels.joined(separator: ", ")))" : ""))
             }
             let seconds = Double(summary.frameCount) / framesPerSecond
             if !file.hasPrefix("cache/tongue") {

@@ -65,7 +65,8 @@ extension ValidationContext {
         let extra = archive.keys.filter { !shotSet.contains($0) }
         if !missing.isEmpty { add(Rules.xformKeys, file, "no member for shot\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")): training stops with KeyError") }
         if !extra.isEmpty { add(Rules.xformExtraKey, file, "member\(extra.count == 1 ? "" : "s") \(extra.joined(separator: ", ")) match\(extra.count == 1 ? "es" : "") no shot") }
-        for key in archive.keys {
+        // Members that match no shot are never read: only their presence matters.
+        for key in archive.keys where shotSet.contains(key) {
             if let failure = archive.failures[key] {
                 add(Rules.xformShape, file, "member '\(key)': \(failure.problem)")
                 continue

@@ -151,21 +151,24 @@ struct ValidateFrameworkTests {
     @Test("the diffusion model's round(60 / fps) resampling: an error with the time error in %, harmless at 29.97",
           arguments: [(25.0, "16.7%"), (24.0, "20.0%"), (48.0, "20.0%"), (50.0, "16.7%"), (29.97, nil), (30.0, nil), (60.0, nil)] as [(Double, String?)])
     func diffusionFrameRate(fps: Double, error: String?) throws {
-        let root = try datasetCopy()
-        for kind in ["skin", "tongue"] {
-            for shot in try FileManager.default.contentsOfDirectory(atPath: "\(root)/cache/\(kind)") {
-                try rewriteSkinOrTongue(root, kind: kind, shot: shot) { c in var d = c; d.framesPerSecond = fps; return d }
-            }
-        }
-        let findings = try DatasetValidator.validate(root).findings.filter { $0.rule == "E-FPS-DIFFUSION" }
+        // .npy caches state no rate: the dataset's is --fps, as the framework's is CACHE_FPS.
+        let root = try makeTemporaryDirectory("faceprep-fps") + "/ds"
+        var synthesis = SynthesisOptions()
+        synthesis.shots = 3
+        synthesis.vertices = 300
+        synthesis.poses = 8
+        synthesis.frames = 200...240
+        synthesis.format = .npy
+        try DatasetSynthesizer.write(to: root, options: synthesis)
+        var options = ValidationOptions(framesPerSecond: fps)
+        let findings = try DatasetValidator.validate(root, options: options).findings.filter { $0.rule == "E-FPS-DIFFUSION" }
         if let error {
             #expect(findings.count == 1 && findings[0].message.contains(error), "\(findings)")
         } else {
             #expect(findings.isEmpty, "\(findings)")
         }
-        var regression = ValidationOptions()
-        regression.model = .regression
-        #expect(!(try DatasetValidator.validate(root, options: regression).findings.contains { $0.rule == "E-FPS-DIFFUSION" }))
+        options.model = .regression
+        #expect(!(try DatasetValidator.validate(root, options: options).findings.contains { $0.rule == "E-FPS-DIFFUSION" }))
     }
 
     @Test("float indices: an error in the eye list for the diffusion model, a warning elsewhere")
@@ -243,7 +246,7 @@ struct ValidateFrameworkTests {
         #expect(try added { root in
             try rewriteSkin(root, to: "\(firstShot).npy") { $0 }
             let cache = try VertexCacheIO.read("\(root)/\(npy)")
-            var bytes = Array("\u{93}NUMPY".utf8) + [1, 0]
+            var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
             var header = "{'descr': '>f4', 'fortran_order': False, 'shape': (\(cache.frameCount), \(cache.vertexCount), 3), }"
             while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
             header += "\n"
