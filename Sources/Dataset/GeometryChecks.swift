@@ -55,6 +55,10 @@ extension ValidationContext {
                 ? "every sample whose eyes are as open as the neutral's counts as eyes-closed (lid gap ≤ 0.35) and is masked out; pose pruning (radius 4.0) keeps about 2 frames a shot"
                 : "pose pruning (radius 4.0) keeps far too many frames and the lip-distance loss weight exp(−gap) falls to about 1e-9: the loss is off"
             if let gap { consequence += String(format: "; the neutral's mean lid gap is %.4g (the mask's threshold is 0.35)", gap) }
+            let prune = skinCaches.values.compactMap(\.pruneDistance).sorted()
+            if !prune.isEmpty {
+                consequence += String(format: "; a frame lies a median %.3g from its pruning anchor (the radius is 4.0)", prune[prune.count / 2])
+            }
             add(Rules.scaleUnits, DatasetFiles.skinNeutral, String(format: "the head is %.4g units tall: this looks like %@, not centimetres (×%g to convert): %@", height, unit, factor, consequence),
                 fix: String(format: "re-export in centimetres, or scale every cache, neutral, delta and jaw keypoint by %g", factor))
         } else if let gap, gap <= 0.35, gap > 0 {

@@ -24,6 +24,10 @@ public struct CacheSummary: Sendable {
     public let mouth: MouthSignal?
     /// How a tongue cache was aligned before the comparison (nil for skin caches).
     public let tongueAlignment: TongueAlignment?
+    /// Median L2 distance, over all coordinates, of a frame from the frame the framework's pose
+    /// pruning compares it with (every 10th frame is an anchor), mesh units: estimated from the head
+    /// sample (skin caches with a neutral and more than one frame).
+    public let pruneDistance: Double?
 
     /// How a tongue is put back on its neutral before comparing: it rides the jaw (25° in a wide
     /// open mouth), so only what is left after the rigid motion says anything about scale or order.
@@ -60,8 +64,10 @@ public struct CacheSummary: Sendable {
         }
         let tongueSample = matching != nil && !isSkin ? HeadMotion.sampleIndices(vertexCount: frames.vertexCount, limit: 4000) : []
         // One pass reads every sample: the head's vertices of each frame, the mouth's, the tongue's.
+        // The pruning distance is over the whole face: an even sample of the mesh, not the rigid set.
+        let meshSample = matching != nil && isSkin ? HeadMotion.sampleIndices(vertexCount: frames.vertexCount, limit: 500) : []
         let (mean, samples) = try CacheSummary.stream(frames, samplings: [headReference?.candidates ?? [], mouthSampling?.indices ?? [],
-                                                                          tongueSample, tongueSample.isEmpty ? [] : rigid])
+                                                                          tongueSample, tongueSample.isEmpty ? [] : rigid, meshSample])
         mouth = mouthSampling?.signal(sampled: samples[1], frames: frames.frameCount)
         tongueAlignment = tongue
         if let neutral = matching {
@@ -72,10 +78,33 @@ public struct CacheSummary: Sendable {
                                                             rigid: rigid, rigidPositions: samples[3], frameCount: frames.frameCount)
             }
             headMotion = try headReference.map { try $0.estimate(candidatePositions: samples[0], frameCount: frames.frameCount).summary }
+            pruneDistance = CacheSummary.anchorDistance(samples[4], sampled: meshSample.count, vertexCount: frames.vertexCount, frameCount: frames.frameCount)
         } else {
             comparison = nil
             headMotion = nil
+            pruneDistance = nil
         }
+    }
+
+    /// The median distance of non-anchor frames from their anchor (the last multiple of 10 before
+    /// them), from `sampled` of `vertexCount` vertices `[F, sampled, 3]`, scaled by √(V / sampled)
+    /// to the whole mesh's coordinates.
+    static func anchorDistance(_ positions: [Float], sampled: Int, vertexCount: Int, frameCount: Int) -> Double? {
+        guard sampled > 0, frameCount > 1 else { return nil }
+        let width = 3 * sampled
+        var distances: [Double] = []
+        for f in 0..<frameCount where f % 10 != 0 {
+            let a = f - f % 10
+            var sum = 0.0
+            for k in 0..<width {
+                let d = Double(positions[f * width + k]) - Double(positions[a * width + k])
+                sum += d * d
+            }
+            distances.append(sum.squareRoot())
+        }
+        guard !distances.isEmpty else { return nil }
+        distances.sort()
+        return distances[distances.count / 2] * (Double(vertexCount) / Double(sampled)).squareRoot()
     }
 
     /// The comparison of the mean of rigidly aligned frames with the neutral, over `sample`:
