@@ -21,6 +21,7 @@ enum ValidationReportText {
             ("skin vertices", s.skinVertices.map(String.init) ?? "-"),
         ]
         if let tongue = s.tongueVertices { rows.append(("tongue vertices", "\(tongue)")) }
+        if let rigid = s.headRigidSet { rows.append(("head measured on", rigid)) }
         rows.append(("sample rates", s.sampleRates.isEmpty ? "-" : s.sampleRates.map { "\($0) Hz" }.joined(separator: ", ")))
         if !s.augmentedVoices.isEmpty { rows.append(("augmented voices", s.augmentedVoices.joined(separator: ", "))) }
         for emotion in s.emotions {

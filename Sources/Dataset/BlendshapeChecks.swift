@@ -4,15 +4,16 @@ import Formats
 extension ValidationContext {
     func checkBlendshapes() {
         checkBlendshapeSetup(archive: DatasetFiles.bsSkin, config: DatasetFiles.bsSkinConfig, neutral: skinNeutral,
-                             neutralFile: DatasetFiles.skinNeutral, vertices: skinVertexCount)
+                             neutralFile: DatasetFiles.skinNeutral, vertices: skinVertexCount, preloaded: skinArchive)
         checkBlendshapeSetup(archive: DatasetFiles.bsTongue, config: DatasetFiles.bsTongueConfig, neutral: tongueNeutral,
                              neutralFile: DatasetFiles.tongueNeutral, vertices: tongueVertexCount)
     }
 
     /// - Returns: the archive as read, for callers that go on to use it.
     @discardableResult
+    /// - Parameter preloaded: the archive when it was already read (the static-head check reads bs_skin.npz first).
     func checkBlendshapeSetup(archive file: String, config configFile: String, neutral: [Float]?,
-                              neutralFile: String, vertices: Int?) -> NpzArchive? {
+                              neutralFile: String, vertices: Int?, preloaded: NpzArchive? = nil) -> NpzArchive? {
         let hasArchive = layout.exists(file), hasConfig = layout.exists(configFile)
         guard hasArchive || hasConfig else { return nil }
         if !hasArchive { add(Rules.bsPoseNames, file, "missing, but \(configFile) exists") }
@@ -23,7 +24,7 @@ extension ValidationContext {
         var archive: NpzArchive?
         if hasArchive {
             do {
-                archive = try NpzArchive.read(layout.path(file))
+                archive = try preloaded ?? NpzArchive.read(layout.path(file))
                 if let archive { (poseCount, bsNeutral) = checkArchive(archive, file: file, vertices: vertices) }
             } catch { add(Rules.bsPoseNames, file, describe(error)) }
         }

@@ -20,6 +20,8 @@ public struct ValidationReport: Sendable, Codable {
         public var sampleRates: [Int] = []
         public var emotions: [EmotionSummary] = []
         public var untaggedShots = 0
+        /// The vertices the static-head check measured the head on.
+        public var headRigidSet: String?
     }
 
     public let root: String

@@ -164,8 +164,10 @@ final class ValidationContext {
         lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
         if let skinNeutral {
             skinArchive = layout.exists(DatasetFiles.bsSkin) ? try? NpzArchive.read(layout.path(DatasetFiles.bsSkin)) : nil
-            headReference = HeadReference(neutral: skinNeutral,
+            let reference = HeadReference(neutral: skinNeutral,
                                           rigidSet: skinArchive.flatMap { HeadReference.rigidSet(of: $0, vertexCount: skinNeutral.count / 3) })
+            headReference = reference
+            summary.headRigidSet = reference.description
         }
         if layout.hasTongueFolder {
             tongueNeutral = readPose(DatasetFiles.tongueNeutral, role: .tongueNeutral, vertices: nil)
