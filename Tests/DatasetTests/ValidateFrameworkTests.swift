@@ -189,11 +189,6 @@ struct ValidateFrameworkTests {
     @Test("the SDK pairs exactly two active -1 poses; one, three or an inactive one are fine")
     func minusOnePairing() throws {
         let file = DatasetFiles.bsSkinConfig
-        func edit(_ root: String, _ change: (inout BlendshapeConfig) -> Void) throws {
-            var config = try JSONFile.read(BlendshapeConfigFile.self, from: "\(root)/\(file)")
-            change(&config.blendshapeParams)
-            try JSONFile.write(config, to: "\(root)/\(file)")
-        }
         // The template pairs its first poses; give all but the last two ids, so exactly two stay at -1.
         func pairAllBut(_ unpaired: Int) -> (inout BlendshapeConfig) -> Void {
             { config in
@@ -201,9 +196,9 @@ struct ValidateFrameworkTests {
                 config.bsSolveSymmetryPoses = (0..<n).map { $0 < n - unpaired ? $0 / 2 : -1 }
             }
         }
-        #expect(try added { root in try edit(root, pairAllBut(2)) } == ["E-BS-MINUS-ONE-PAIR \(file)"])
-        #expect(try added { root in try edit(root) { pairAllBut(2)(&$0); $0.bsSolveActivePoses[$0.numPoses - 1] = 0 } }.isEmpty)
-        #expect(try added { root in try edit(root, pairAllBut(4)) }.isEmpty)
+        #expect(try added { root in try editSkinConfig(root, pairAllBut(2)) } == ["E-BS-MINUS-ONE-PAIR \(file)"])
+        #expect(try added { root in try editSkinConfig(root) { pairAllBut(2)(&$0); $0.bsSolveActivePoses[$0.numPoses - 1] = 0 } }.isEmpty)
+        #expect(try added { root in try editSkinConfig(root, pairAllBut(4)) }.isEmpty)
     }
 
     @Test("templateBBSize: the diagonal is quiet, the guide's height an info with the factor, anything else a warning")
@@ -212,11 +207,7 @@ struct ValidateFrameworkTests {
         let neutral = try NpyArray.read("\(templateDataset)/\(DatasetFiles.skinNeutral)").floats()
         let box = try #require(BoundingBox(points: neutral))
         func set(_ value: Double) throws -> Set<String> {
-            try added { root in
-                var config = try JSONFile.read(BlendshapeConfigFile.self, from: "\(root)/\(file)")
-                config.blendshapeParams.templateBBSize = value
-                try JSONFile.write(config, to: "\(root)/\(file)")
-            }
+            try added { root in try editSkinConfig(root) { $0.templateBBSize = value } }
         }
         #expect(try set(box.diagonal).isEmpty)
         #expect(try set(box.size.y) == ["I-BS-BBSIZE-HEIGHT \(file)"])

@@ -134,16 +134,11 @@ struct ValidateGeometryTests {
     @Test("blendshape config: numPoses, pair ids, strengths, templateBBSize")
     func blendshapeConfig() throws {
         let file = DatasetFiles.bsSkinConfig
-        func edit(_ root: String, _ change: (inout BlendshapeConfig) -> Void) throws {
-            var config = try JSONFile.read(BlendshapeConfigFile.self, from: "\(root)/\(file)")
-            change(&config.blendshapeParams)
-            try JSONFile.write(config, to: "\(root)/\(file)")
-        }
-        #expect(try findingsAdded { root in try edit(root) { $0.numPoses += 1 } } == ["E-BS-CONFIG \(file)"])
-        #expect(try findingsAdded { root in try edit(root) { $0.bsSolveCancelPoses[0] = 0; $0.bsSolveCancelPoses[1] = 0; $0.bsSolveCancelPoses[2] = 0 } }
+        #expect(try findingsAdded { root in try editSkinConfig(root) { $0.numPoses += 1 } } == ["E-BS-CONFIG \(file)"])
+        #expect(try findingsAdded { root in try editSkinConfig(root) { $0.bsSolveCancelPoses[0] = 0; $0.bsSolveCancelPoses[1] = 0; $0.bsSolveCancelPoses[2] = 0 } }
                 == ["E-BS-CONFIG \(file)"])
-        #expect(try findingsAdded { root in try edit(root) { $0.strengthL2regularization = -1 } } == ["E-BS-CONFIG \(file)"])
-        #expect(try findingsAdded { root in try edit(root) { $0.templateBBSize = nil } } == ["W-BS-BBSIZE \(file)"])
+        #expect(try findingsAdded { root in try editSkinConfig(root) { $0.strengthL2regularization = -1 } } == ["E-BS-CONFIG \(file)"])
+        #expect(try findingsAdded { root in try editSkinConfig(root) { $0.templateBBSize = nil } } == ["W-BS-BBSIZE \(file)"])
         #expect(try findingsAdded { root in try writeJSON(#"{"blendshape_params": {"numPoses": 3}}"#, "\(root)/\(file)") } == ["E-BS-CONFIG \(file)"])
     }
 }

@@ -62,3 +62,11 @@ func withPositions(_ cache: VertexCache, vertexCount: Int? = nil, _ positions: [
 func rewriteAudio(_ path: String, _ change: (WavAudio) -> WavAudio, as format: WavAudio.OutputFormat = .pcm16) throws {
     try change(try WavAudio.read(path)).write(to: path, as: format)
 }
+
+/// Rewrites bs_data/bs_skin_config.json through `change`.
+func editSkinConfig(_ root: String, _ change: (inout BlendshapeConfig) -> Void) throws {
+    let path = "\(root)/\(DatasetFiles.bsSkinConfig)"
+    var config = try JSONFile.read(BlendshapeConfigFile.self, from: path)
+    change(&config.blendshapeParams)
+    try JSONFile.write(config, to: path)
+}
