@@ -12,5 +12,6 @@ say pangram2_joy "Shy television watchers usually think joyous thoughts."
 say pangram3_neutral "Perhaps my cat, Pat, happily put wood by the fire."
 rm -f "$work/raw.wav"
 rm -rf sample-dataset
-"$faceprep" synth sample-dataset --vertices 600 --poses 52 --seed 7 --audio "$work"/pangram*.wav
+wavs=("$work"/pangram*.wav)
+"$faceprep" synth sample-dataset --vertices 600 --poses 52 --seed 7 --audio "$(IFS=,; echo "${wavs[*]}")"
 du -sh sample-dataset

@@ -4,38 +4,34 @@ import Linalg
 
 /// `faceprep doctor`: which numerical libraries were loaded, their versions and threads, and whether
 /// they compute correctly.
-struct DoctorCommand: ParsableCommand {
+struct DoctorCommand: EnvelopeCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Show the BLAS, LAPACK and FFTW libraries in use, their versions and threads, and self-check them."
+        abstract: "Show the BLAS, LAPACK and FFTW libraries in use, their versions and threads, and self-check them.",
+        discussion: "Exit code 1 when a self-check fails.",
+        version: FacePrepVersion.current
     )
-
-    @Flag(name: .long, help: "Print one JSON object instead of text.")
-    var json = false
+    static let envelopeName = "doctor"
 
     @Option(name: .long, help: "Set the BLAS thread count first (default: OPENBLAS_NUM_THREADS, else all cores).")
-    var threads: Int?
+    var blasThreads: Int?
 
-    private struct Report: Codable {
+    @OptionGroup var output: OutputOptions
+
+    struct Report: Encodable {
         let libraries: NumericLibraries
         let selfCheck: NumericSelfCheck
     }
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let blasThreads, blasThreads < 1 { throw ValidationError("--blas-threads must be at least 1") }
     }
 
-    func run() throws {
-        if let threads { BLASThreads.count = threads }
+    func execute(progress: Progress) throws -> CommandResult<Report> {
+        if let blasThreads { BLASThreads.count = blasThreads }
+        progress.update("doctor: self-check")
         let report = Report(libraries: .current(), selfCheck: .run())
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
-        } else {
-            print(render(report))
-        }
-        if !report.selfCheck.passed { throw ExitCode(1) }
+        return CommandResult(results: report, status: report.selfCheck.passed ? .ok : .findings, text: render(report))
     }
 
     private func render(_ report: Report) -> String {
@@ -49,7 +45,7 @@ struct DoctorCommand: ParsableCommand {
         lines.append("OpenBLAS build   \(libs.openBLASConfiguration)")
         lines.append("OpenBLAS kernels \(libs.openBLASCore)")
         let source = libs.openBLASNumThreadsVariable.map { "OPENBLAS_NUM_THREADS=\($0)" } ?? "OPENBLAS_NUM_THREADS unset"
-        lines.append("BLAS threads     \(libs.blasThreads) (\(source); --threads overrides)")
+        lines.append("BLAS threads     \(libs.blasThreads) (\(source); --blas-threads overrides)")
         lines.append("Self-check")
         for result in report.selfCheck.results {
             lines.append("  \(result.passed ? "ok  " : "FAIL") \(result.name)\(result.passed ? "" : ": \(result.detail)")")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dataset
 import Foundation
 import Formats
 
@@ -8,16 +9,19 @@ struct FacePrep: ParsableCommand {
         commandName: "faceprep",
         abstract: "Prepare, check and measure Audio2Face-3D facial-animation training datasets.",
         discussion: """
-            Exit codes: 0 clean, 1 findings or errors in the data, 2 usage or I/O failure. \
-            Progress goes to stderr, results to stdout (--json for machines) or files.
+            Exit codes, the same in every command: 0 clean; 1 findings in the data (or a malformed file); 2 usage \
+            or I/O failure; 130 interrupted. Results go to stdout (--json prints one envelope: faceprep, schema, \
+            command, status, results, error, timings), progress to stderr (--quiet silences it), errors as \
+            `error: <path>: <what> (<reason>)` with a hint.
             """,
-        subcommands: [ValidateCommand.self, HeadCommand.self, StabilizeCommand.self, TongueCommand.self, JawCommand.self, SyncCommand.self, SolveCommand.self, BenchCommand.self,
-                      SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
+        version: FacePrepVersion.current,
+        subcommands: [ValidateCommand.self, HeadCommand.self, StabilizeCommand.self, TongueCommand.self, JawCommand.self, SyncCommand.self,
+                      SolveCommand.self, BenchCommand.self, SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
     )
 
-    /// Runs the chosen subcommand with FacePrep's exit codes: a command reports findings by throwing
-    /// `ExitCode(1)`, a malformed file exits 1, an unreadable one 2; help exits 0; usage errors print
-    /// their message and exit 2 (swift-argument-parser alone would use 64).
+    /// Runs the chosen subcommand with FacePrep's exit codes: the commands report findings and
+    /// failures through `ExitCode`; help and --version exit 0; usage errors print their message and
+    /// exit 2 (swift-argument-parser alone would use 64).
     static func main() {
         let command: ParsableCommand
         do {
@@ -30,11 +34,10 @@ struct FacePrep: ParsableCommand {
             try mutable.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch let error as FormatError {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-            Foundation.exit(error.isIOFailure ? 2 : 1)
         } catch {
-            exitForError(error)
+            let failure = CommandFailure(error)
+            FileHandle.standardError.write(Data((failure.text + "\n").utf8))
+            Foundation.exit(failure.exitCode)
         }
     }
 

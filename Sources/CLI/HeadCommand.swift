@@ -4,50 +4,39 @@ import Dataset
 import Foundation
 
 /// `faceprep head DATASET`: is the head static in every shot?
-struct HeadCommand: ParsableCommand {
+struct HeadCommand: EnvelopeCommand {
     static let configuration = CommandConfiguration(
         commandName: "head",
         abstract: "Measure rigid head motion in every skin shot against the neutral pose (robust to expressions).",
-        discussion: "A shot fails at \(HeadMotion.rotationLimitDegrees)° of rotation or \(HeadMotion.translationLimitPercent)% of the head height of translation in any frame. Exit code 1 when a shot fails."
+        discussion: """
+            The motion is measured on the rig's rigid set (the vertices no blendshape in bs_data/bs_skin.npz moves: \
+            skull, neck, ears), or on the vertices each shot deforms least. A shot MOVES at \(HeadMotion.rotationLimitDegrees)° \
+            of rotation or \(HeadMotion.translationLimitPercent)% of the head height of translation of its centre in any frame. \
+            Frames are numbered from 0. Exit code 1 when a shot moves or cannot be measured.
+            """,
+        version: FacePrepVersion.current
     )
+    static let envelopeName = "head"
 
-    @Argument(help: "The dataset folder.")
-    var dataset: String
+    @OptionGroup var target: DatasetArgument
+    @OptionGroup var shots: ShotOptions
+    @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Only these shots.")
-    var shot: [String] = []
-
-    @Flag(name: .long, help: "Print JSON instead of text.")
-    var json = false
-
-    func run() throws {
-        let progress = ProgressLine(enabled: !json)
-        let report = try HeadCheck.run(dataset, shots: shot) { progress.update($0) }
-        progress.finish()
-        let results = report.shots
-        if json {
-            try printJSON(report)
-        } else {
-            print("rigid set: \(report.rigidSet.description)")
-            var rows = [["shot", "frames", "max rot °", "rms rot °", "max shift (units)", "max shift %", "rms shift %", "worst frame", "verdict"]]
-            for r in results {
-                guard let s = r.summary else { rows.append([r.shot, "-", "-", "-", "-", "-", "-", "-", "error: \(r.error ?? "")"]); continue }
-                rows.append([r.shot, "\(r.frames)", String(format: "%.3f", s.maxRotationDegrees), String(format: "%.3f", s.rmsRotationDegrees),
-                             String(format: "%.4g", s.maxTranslation), String(format: "%.3f", s.maxTranslationPercent),
-                             String(format: "%.3f", s.rmsTranslationPercent), "\(s.worstFrame)", s.passed ? "static" : "MOVES"])
-            }
-            print(Table.render(rows))
+    func execute(progress: Progress) throws -> CommandResult<HeadCheck.Report> {
+        let report = try HeadCheck.run(target.dataset, shots: shots.shots) { progress.update($0) }
+        var rows = [["shot", "frames", "max rot (°)", "rms rot (°)", "max shift (mesh units)", "max shift (% height)", "rms shift (% height)", "worst frame", "verdict"]]
+        for r in report.shots {
+            guard let s = r.summary else { rows.append([r.shot, "-", "-", "-", "-", "-", "-", "-", "error: \(r.error ?? "")"]); continue }
+            rows.append([r.shot, "\(r.frames)", Number.format(s.maxRotationDegrees, "%.3f"), Number.format(s.rmsRotationDegrees, "%.3f"),
+                         Number.format(s.maxTranslation, "%.4g"), Number.format(s.maxTranslationPercent, "%.3f"),
+                         Number.format(s.rmsTranslationPercent, "%.3f"), "\(s.worstFrame)", s.passed ? "static" : "MOVES"])
         }
-        if results.contains(where: { !($0.summary?.passed ?? false) }) { throw ExitCode(1) }
-    }
-}
-
-/// Plain aligned text tables.
-enum Table {
-    static func render(_ rows: [[String]]) -> String {
-        let widths = (0..<(rows.first?.count ?? 0)).map { c in rows.map { $0[c].count }.max() ?? 0 }
-        return rows.map { row in
-            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        let moving = report.shots.filter { $0.summary?.passed == false }.count
+        let failed = report.shots.filter { $0.summary == nil }
+        var lines = ["head measured on: \(report.rigidSet.description)", Table.render(rows), ""]
+        lines.append("\(Number.count(report.shots.count, "shot")): \(report.shots.count - moving - failed.count) static, \(moving) moving\(failed.isEmpty ? "" : ", \(failed.count) not measured")")
+        if moving > 0 { lines.append("faceprep stabilize \(target.dataset) --out <new folder> removes the motion") }
+        let status: CommandStatus = failed.contains(where: \.ioFailure) ? .failed : (moving + failed.count > 0 ? .findings : .ok)
+        return CommandResult(results: report, status: status, text: lines.joined(separator: "\n"))
     }
 }

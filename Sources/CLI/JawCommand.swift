@@ -3,33 +3,36 @@ import Dataset
 import Foundation
 
 /// `faceprep jaw DATASET`: jaw keypoints and per-frame jaw transforms.
-struct JawCommand: ParsableCommand {
+struct JawCommand: EnvelopeCommand {
     static let configuration = CommandConfiguration(
         commandName: "jaw",
         abstract: "Check the jaw keypoints (rank, conditioning) and derive every shot's per-frame jaw transform from them.",
-        discussion: "Writes OUT/jaw_rigid_transforms.npz: {shot: [F,4,4] float32} with x_neutral = M·[x_frame, 1]. Exit code 1 when the keypoints are collinear or move non-rigidly."
+        discussion: "Writes OUT/jaw_rigid_transforms.npz: {shot: [F,4,4] float32} with x_neutral = M·[x_frame, 1] (the JSON names the file). Exit code 1 when the keypoints are collinear or move non-rigidly, 2 when a file cannot be read or OUT written.",
+        version: FacePrepVersion.current
     )
+    static let envelopeName = "jaw"
 
-    @Argument(help: "The dataset folder.")
-    var dataset: String
+    @OptionGroup var target: DatasetArgument
 
-    @Option(name: .long, help: "Output folder (default: DATASET/xform).")
+    @Option(name: .long, help: "Output folder (default: DATASET/xform).", completion: .directory)
     var out: String?
 
-    @Flag(name: .long, help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let output = out ?? dataset + "/xform"
-        let report = try JawCheck.run(dataset, output: output)
-        if json { try printJSON(report) } else {
-            print(String(format: "%d keypoints, rank %d, singular values %@; line condition %.3g, plane condition %.3g%@",
-                         report.keypoints, report.rank, report.singularValues.map { String(format: "%.3g", $0) }.joined(separator: ", "),
-                         report.lineCondition, report.planeCondition,
-                         report.collinear ? " — COLLINEAR" : (report.nearlyCoplanar ? " — nearly coplanar: rotations about in-plane axes are poorly determined" : "")))
-            print(RigidSetText.render(report.shots, pointName: "keypoints"))
-            for error in report.errors { print("error: \(error)") }
-        }
-        if report.flagged > 0 { throw ExitCode(1) }
+    func execute(progress: Progress) throws -> CommandResult<JawCheck.Report> {
+        let folder = out ?? target.dataset + "/xform"
+        _ = try DatasetLayout.discover(target.dataset)
+        try OutputLocation.prepareFolder(folder)
+        progress.update("jaw: fitting the keypoints")
+        let report = try JawCheck.run(target.dataset, output: folder)
+        var lines = [String(format: "%d keypoints, rank %d, singular values %@; line condition %@, plane condition %@%@",
+                            report.keypoints, report.rank, report.singularValues.map { Number.format($0, "%.3g") }.joined(separator: ", "),
+                            Number.format(report.lineCondition, "%.3g"), Number.format(report.planeCondition, "%.3g"),
+                            report.collinear ? " — COLLINEAR" : (report.nearlyCoplanar ? " — nearly coplanar: rotations about in-plane axes are poorly determined" : ""))]
+        lines.append(RigidSetText.render(report.shots, pointName: "keypoints"))
+        lines += report.errors.map { "error: \($0.file)\($0.shot.isEmpty ? "" : "[\($0.shot)]"): \($0.message)" }
+        if let file = report.transformsFile { lines.append("wrote \(file)") }
+        let status: CommandStatus = report.errors.contains(where: \.ioFailure) ? .failed : (report.flagged > 0 ? .findings : .ok)
+        return CommandResult(results: report, status: status, text: lines.joined(separator: "\n"))
     }
 }

@@ -4,8 +4,10 @@ import Dataset
 import Foundation
 import Linalg
 
+extension BlendshapeSolver.Method: ExpressibleByArgument {}
+
 /// `faceprep solve DATASET`: blendshape weights for every cache, as the Audio2Face runtime solves them.
-struct SolveCommand: ParsableCommand {
+struct SolveCommand: EnvelopeCommand {
     static let configuration = CommandConfiguration(
         commandName: "solve",
         abstract: "Solve blendshape weights for every skin (or tongue) cache with the dataset's bs_data setup, as the Audio2Face-3D runtime does.",
@@ -14,84 +16,102 @@ struct SolveCommand: ParsableCommand {
         bsWeightMultipliers and bsWeightOffsets) and OUT/<shot>.csv (frame, time, one column per pose); OUT/solve_report.json \
         holds the fit error (per-vertex distance over the frontal mask and the whole mesh, mesh units), pose usage, cancel \
         events and times. --method bvls solves each frame's bounded least-squares problem to optimality (the SDK's CPU path); \
-        --method admm runs the SDK's four ADMM iterations (its GPU path). Exit code 1 when the setup breaks a validate rule \
-        or a shot cannot be solved.
-        """
+        --method admm runs the SDK's four ADMM iterations (its GPU path). A shot whose mean per-vertex fit error over the \
+        mask exceeds --max-fit-error (default 0.2 mesh units, the SDK's own round-trip bar) is a finding: exit code 1, as \
+        when the setup breaks a validate rule or a shot cannot be solved; 2 when a file cannot be read or OUT written.
+        """,
+        version: FacePrepVersion.current
     )
+    static let envelopeName = "solve"
 
-    @Argument(help: "The dataset folder.")
-    var dataset: String
-
-    @Option(name: .long, parsing: .upToNextOption, help: "Only these shots.")
-    var shot: [String] = []
+    @OptionGroup var target: DatasetArgument
+    @OptionGroup var shots: ShotOptions
 
     @Flag(name: .long, help: "Solve the tongue caches with bs_tongue.npz and bs_tongue_config.json.")
     var tongue = false
 
-    @Option(name: .long, help: "Solver config JSON (default: the dataset's bs_data/bs_<skin|tongue>_config.json).")
+    @Option(name: .long, help: "Solver config JSON (default: the dataset's bs_data/bs_<skin|tongue>_config.json).", completion: .file(extensions: ["json"]))
     var config: String?
 
-    @Option(name: .long, help: "Blendshape archive .npz (default: the dataset's bs_data/bs_<skin|tongue>.npz).")
+    @Option(name: .long, help: "Blendshape archive .npz (default: the dataset's bs_data/bs_<skin|tongue>.npz).", completion: .file(extensions: ["npz"]))
     var bs: String?
 
-    @Option(name: .long, help: "bvls (exact, the SDK's CPU path) or admm (the SDK's GPU path).")
-    var method: String = "bvls"
+    @Option(name: .long, help: "The solver: \(BlendshapeSolver.Method.allCases.map(\.rawValue).joined(separator: " (exact, the SDK's CPU path) or ")) (the SDK's GPU path).")
+    var method: BlendshapeSolver.Method = .bvls
 
-    @Option(name: .long, help: "Output folder (default: DATASET/solve, or DATASET/solve_tongue).")
+    @Option(name: .long, help: "Output folder (default: DATASET/solve, or DATASET/solve_tongue).", completion: .directory)
     var out: String?
 
     @Flag(name: .long, help: "Also write each shot's reconstruction (neutral + deltas·weights) as a Maya cache under OUT/recon/.")
     var writeRecon = false
 
-    @Option(name: .long, help: "Shots solved at once (default: one per core).")
-    var threads: Int?
+    @Option(name: .long, help: "A shot whose mean per-vertex fit error over the mask exceeds this (mesh units) is a finding.")
+    var maxFitError = 0.2
 
-    @Flag(name: .long, help: "Print the report as JSON instead of text.")
-    var json = false
+    @OptionGroup var jobs: JobsOptions
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard BlendshapeSolver.Method(rawValue: method) != nil else { throw ValidationError("--method must be bvls or admm") }
-        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
+        guard maxFitError > 0, maxFitError.isFinite else { throw ValidationError("--max-fit-error must be a positive number") }
     }
 
-    func run() throws {
+    struct Results: Encodable {
+        let report: SolveRun.Report
+        /// The threshold applied to each shot's mean fit error over the mask, mesh units.
+        let maxFitError: Double
+        /// Shots over the threshold.
+        let poorFits: [String]
+
+        func encode(to encoder: Encoder) throws {
+            try report.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(maxFitError, forKey: .maxFitError)
+            try c.encode(poorFits, forKey: .poorFits)
+        }
+
+        private enum CodingKeys: String, CodingKey { case maxFitError, poorFits }
+    }
+
+    func execute(progress: Progress) throws -> CommandResult<Results> {
         var options = SolveRun.Options()
-        options.shots = shot
+        options.shots = shots.shots
         options.tongue = tongue
         options.archive = bs
         options.config = config
-        options.method = BlendshapeSolver.Method(rawValue: method) ?? .bvls
-        options.output = out
+        options.method = method
+        let folder = out ?? target.dataset + (tongue ? "/solve_tongue" : "/solve")
+        try OutputLocation.prepareFolder(folder)
+        options.output = folder
         options.writeReconstruction = writeRecon
-        options.workers = threads
-        let progress = ProgressLine(enabled: !json)
+        options.workers = jobs.jobs
         options.progress = { progress.update($0) }
-        let report: SolveRun.Report
-        do { report = try SolveRun.run(dataset, options: options) } catch let problems as BlendshapeSetup.Problems {
-            progress.finish()
-            FileHandle.standardError.write(Data("error: \(problems)\n".utf8))
-            throw ExitCode(1)
+        let report = try SolveRun.run(target.dataset, options: options)
+        let poor = report.shots.filter { ($0.fit?.mask.mean ?? 0) > maxFitError }.map(\.shot)
+        let status: CommandStatus = report.shots.contains(where: \.ioFailure) ? .failed : (report.failed || !poor.isEmpty ? .findings : .ok)
+        var text = SolveReportText.render(report, maxFitError: maxFitError)
+        if !poor.isEmpty {
+            text += "\n\(Number.count(poor.count, "shot")) fit worse than \(maxFitError) mesh units (mean over the mask): \(poor.joined(separator: ", "))"
         }
-        progress.finish()
-        if json { try printJSON(report) } else { print(SolveReportText.render(report)) }
-        if report.failed { throw ExitCode(1) }
+        return CommandResult(results: Results(report: report, maxFitError: maxFitError, poorFits: poor), status: status, text: text,
+                             timings: ["solve": report.seconds])
     }
 }
 
 enum SolveReportText {
-    static func render(_ report: SolveRun.Report) -> String {
-        var rows = [["shot", "frames", "mask rms", "mask max", "mesh rms", "mesh max", "cancel", "steps/frame", "gemm ms", "frames ms", "status"]]
+    static func render(_ report: SolveRun.Report, maxFitError: Double) -> String {
+        var rows = [["shot", "frames", "mask mean", "mask rms", "mask max", "mesh rms", "mesh max", "cancel", "steps/frame", "gemm ms", "frames ms", "status"]]
         for s in report.shots {
-            guard let fit = s.fit else { rows.append([s.shot, "-", "-", "-", "-", "-", "-", "-", "-", "-", "error: \(s.error ?? "")"]); continue }
-            rows.append([s.shot, "\(s.frames)", String(format: "%.4g", fit.mask.rms), String(format: "%.4g", fit.mask.max),
-                         String(format: "%.4g", fit.mesh.rms), String(format: "%.4g", fit.mesh.max), "\(s.cancelEvents)",
-                         String(format: "%.2f", Double(s.activeSetSteps) / Double(max(s.frames, 1))),
-                         String(format: "%.1f", s.gemmSeconds * 1000), String(format: "%.1f", s.frameSeconds * 1000), "ok"])
+            guard let fit = s.fit else { rows.append([s.shot, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "error: \(s.error ?? "")"]); continue }
+            rows.append([s.shot, "\(s.frames)", Number.format(fit.mask.mean, "%.4g"), Number.format(fit.mask.rms, "%.4g"), Number.format(fit.mask.max, "%.4g"),
+                         Number.format(fit.mesh.rms, "%.4g"), Number.format(fit.mesh.max, "%.4g"), "\(s.cancelEvents)",
+                         Number.format(Double(s.activeSetSteps) / Double(max(s.frames, 1)), "%.2f"),
+                         Number.format(s.gemmSeconds * 1000, "%.1f"), Number.format(s.frameSeconds * 1000, "%.1f"),
+                         fit.mask.mean > maxFitError ? "POOR FIT" : "ok"])
         }
         let frames = report.shots.reduce(0) { $0 + $1.frames }
         var lines = [Table.render(rows), ""]
-        lines.append("\(report.kind): \(report.poseNames.count) poses (\(report.activePoses) active), \(report.maskVertices.map { "frontal mask of \($0) of \(report.meshVertices) vertices" } ?? "no mask, \(report.meshVertices) vertices"), regularisation scale s = \(String(format: "%.4g", report.regularizationScale)), method \(report.method.rawValue)")
-        lines.append(String(format: "%d frames in %.2f s; wrote %@/<shot>.npy, .csv and solve_report.json", frames, report.seconds, report.output))
+        lines.append("fit errors in mesh units (per-vertex distance); \(report.kind): \(report.poseNames.count) poses (\(report.activePoses) active), \(report.maskVertices.map { "frontal mask of \($0) of \(report.meshVertices) vertices" } ?? "no mask, \(report.meshVertices) vertices"), regularisation scale s = \(Number.format(report.regularizationScale, "%.4g")), method \(report.method.rawValue)")
+        lines.append(String(format: "%@ in %.2f s; wrote %@/<shot>.npy, .csv and solve_report.json", Number.count(frames, "frame"), report.seconds, report.output))
         return lines.joined(separator: "\n")
     }
 }

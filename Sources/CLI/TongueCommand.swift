@@ -3,47 +3,45 @@ import Dataset
 import Foundation
 
 /// `faceprep tongue DATASET`: tongue rigid transforms from the rigid vertices.
-struct TongueCommand: ParsableCommand {
+struct TongueCommand: EnvelopeCommand {
     static let configuration = CommandConfiguration(
         commandName: "tongue",
         abstract: "Derive each tongue shot's per-frame rigid transform from geom/tongue/rigid_vertex_list.json and check that those vertices do not deform.",
-        discussion: "Writes OUT/tongue_rigid_transforms.npz: {shot: [F,4,4] float32} with x_neutral = M·[x_frame, 1]. Exit code 1 when rigid vertices deform (RMS above \(TongueCheck.residualLimit * 100)% of the tongue size) or a shot cannot be read."
+        discussion: "Writes OUT/tongue_rigid_transforms.npz: {shot: [F,4,4] float32} with x_neutral = M·[x_frame, 1] (the JSON names the file; it does not repeat the matrices). Exit code 1 when rigid vertices deform (RMS above \(TongueCheck.residualLimit * 100)% of the tongue size) or a shot is malformed, 2 when one cannot be read or OUT written.",
+        version: FacePrepVersion.current
     )
+    static let envelopeName = "tongue"
 
-    @Argument(help: "The dataset folder.")
-    var dataset: String
+    @OptionGroup var target: DatasetArgument
 
-    @Option(name: .long, help: "Output folder (default: DATASET/xform).")
+    @Option(name: .long, help: "Output folder (default: DATASET/xform).", completion: .directory)
     var out: String?
 
     @Flag(name: .long, help: "Also write the stabilised tongue caches (Maya) under OUT/tongue_stabilized/.")
     var writeStabilized = false
 
-    @Flag(name: .long, help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
-    func run() throws {
-        let output = out ?? dataset + "/xform"
-        let progress = ProgressLine(enabled: !json)
-        let report = try TongueCheck.run(dataset, output: output, writeStabilized: writeStabilized) { progress.update($0) }
-        progress.finish()
-        if json { try printJSON(report) } else {
-            print(RigidSetText.render(report.shots, pointName: "vertices"))
-            for error in report.errors { print("error: \(error)") }
-            print("wrote \(output)/tongue_rigid_transforms.npz")
-        }
-        if report.flagged > 0 { throw ExitCode(1) }
+    func execute(progress: Progress) throws -> CommandResult<TongueCheck.Report> {
+        let folder = out ?? target.dataset + "/xform"
+        try OutputLocation.prepareFolder(folder)
+        let report = try TongueCheck.run(target.dataset, output: folder, writeStabilized: writeStabilized) { progress.update($0) }
+        var lines = [RigidSetText.render(report.shots, pointName: "vertices")]
+        lines += report.errors.map { "error: \($0.file): \($0.message)" }
+        if let file = report.transformsFile { lines.append("wrote \(file)") }
+        let status: CommandStatus = report.errors.contains(where: \.ioFailure) ? .failed : (report.flagged > 0 ? .findings : .ok)
+        return CommandResult(results: report, status: status, text: lines.joined(separator: "\n"))
     }
 }
 
 /// Text table of rigid-set fits, shared by `tongue` and `jaw`.
 enum RigidSetText {
     static func render(_ fits: [RigidSetFit], pointName: String) -> String {
-        var rows = [["shot", "frames", "max rot °", "max shift", "max residual", "worst frame", "worst \(pointName) (rms)", "verdict"]]
+        var rows = [["shot", "frames", "max rot (°)", "max shift (mesh units)", "max residual (mesh units)", "worst frame", "worst \(pointName) (rms)", "verdict"]]
         for f in fits {
-            rows.append([f.shot, "\(f.frames)", String(format: "%.2f", f.maxRotationDegrees), String(format: "%.4g", f.maxTranslation),
-                         String(format: "%.3g", f.maxResidual), "\(f.worstFrame)",
-                         f.worstPoints.map { "\($0.point) (\(String(format: "%.2g", $0.rms)))" }.joined(separator: ", "),
+            rows.append([f.shot, "\(f.frames)", Number.format(f.maxRotationDegrees, "%.2f"), Number.format(f.maxTranslation, "%.4g"),
+                         Number.format(f.maxResidual, "%.3g"), "\(f.worstFrame)",
+                         f.worstPoints.map { "\($0.point) (\(Number.format($0.rms, "%.2g")))" }.joined(separator: ", "),
                          f.deforms ? "DEFORMS" : "rigid"])
         }
         return Table.render(rows)

@@ -4,87 +4,108 @@ import Foundation
 
 extension Rule.Model: ExpressibleByArgument {}
 
-/// `faceprep validate DATASET`: every rule of the guide, each finding explained.
-struct ValidateCommand: ParsableCommand {
+/// `faceprep validate DATASET`: every rule, each finding explained.
+struct ValidateCommand: EnvelopeCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a dataset against every rule of the data-preparation guide.",
+        abstract: "Check a dataset against every rule of the guide, graded by what the training framework and SDK do.",
         discussion: """
             Severities: error = the training framework or the SDK crashes, or trains or runs on wrong data without \
             saying so; warning = the guide asks for it, or it costs something, but the numbers that reach training \
             are the same; info = worth knowing. Exit code 0 without errors, 1 with errors (or warnings with \
-            --strict), 2 when the dataset cannot be read. `--rules` lists every rule with its source and effect.
-            """
+            --strict), 2 when the dataset cannot be read. --rules lists every rule with its source and effect; \
+            --explain RULE shows one.
+            """,
+        version: FacePrepVersion.current
     )
+    static let envelopeName = "validate"
 
-    @Argument(help: "The dataset folder (holding audio/, cache/, geom/, xform/, bs_data/).")
+    @Argument(help: "The dataset folder (holding audio/, cache/, geom/, xform/, bs_data/).", completion: .directory)
     var dataset: String?
 
-    @Option(name: .long, help: "Frame rate of caches that do not state one (.npy, .pc2); default 30.")
-    var fps: Double?
+    @OptionGroup var frameRate: FrameRateOptions
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Emotion names to look for in shot names (default: the guide's eleven).")
+    @Option(name: .long, parsing: .singleValue, help: "Emotion names to look for in shot names (repeat, or separate with commas; default: the guide's eleven).")
     var emotions: [String] = []
 
-    @Option(name: .long, help: "The model you train: \(Rule.Model.allCases.map(\.rawValue).joined(separator: ", ")) (default both); the other model's rules are not checked.")
+    @Option(name: .long, help: "The model you train: \(Rule.Model.allCases.map(\.rawValue).joined(separator: ", ")); the other model's rules are not checked.")
     var model: Rule.Model = .both
 
     @Flag(name: .long, help: "Exit 1 on warnings too.")
     var strict = false
 
-    @Flag(name: .long, help: "Print JSON instead of text.")
-    var json = false
-
-    @Flag(name: .long, help: "List every rule with its explanation and exit.")
+    @Flag(name: .long, help: "List every rule with its severity, source and effect.")
     var rules = false
 
-    @Flag(name: .long, help: "No progress on stderr.")
-    var quiet = false
+    @Option(name: .long, help: "Explain one rule (its id, with or without the E-/W-/I- prefix).")
+    var explain: String?
+
+    @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !rules && dataset == nil { throw ValidationError("give the dataset folder (or --rules)") }
-        if let fps, !(fps > 0 && fps.isFinite) { throw ValidationError("--fps must be a positive number") }
+        if !rules, explain == nil, dataset == nil { throw ValidationError("give the dataset folder (or --rules, or --explain RULE)") }
     }
 
-    func run() throws {
-        if rules {
-            let shown = Rules.all.filter { $0.applies(to: model) }
-            if json {
-                try printJSON(shown)
-            } else {
-                print(shown.map { rule in
-                    let model = rule.model == .both ? "" : " (\(rule.model.rawValue) model only)"
-                    return "\(rule.id)  \(rule.severity.rawValue), from the \(rule.sources.map(\.rawValue).joined(separator: " + "))\(model)\n"
-                        + "    \(rule.explanation)\n    what happens: \(rule.effect)\n    fix: \(rule.fix)"
-                }.joined(separator: "\n"))
-            }
-            return
+    /// A rule as `--rules` and `--explain` print it.
+    struct RuleInfo: Encodable {
+        let rule: String
+        let severity: Severity
+        let sources: [Rule.Source]
+        let model: Rule.Model
+        let explanation: String
+        let effect: String
+        let fix: String
+
+        init(_ r: Rule) {
+            rule = r.id; severity = r.severity; sources = r.sources; model = r.model
+            explanation = r.explanation; effect = r.effect; fix = r.fix
         }
-        guard let dataset else { return }
-        let progress = ProgressLine(enabled: !quiet && !json)
-        var options = ValidationOptions(framesPerSecond: fps, progress: { progress.update($0) })
-        if !emotions.isEmpty { options.emotions = emotions }
+
+        var text: String {
+            let scope = model == .both ? "" : " (\(model.rawValue) model only)"
+            return "\(rule)  \(severity.rawValue), from the \(sources.map(\.rawValue).joined(separator: " + "))\(scope)\n"
+                + "    \(explanation)\n    what happens: \(effect)\n    fix: \(fix)"
+        }
+    }
+
+    enum Results: Encodable {
+        case report(ValidationReport)
+        case rules([RuleInfo])
+
+        func encode(to encoder: Encoder) throws {
+            switch self {
+            case let .report(report): try report.encode(to: encoder)
+            case let .rules(rules):
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(rules, forKey: .rules)
+            }
+        }
+
+        private enum CodingKeys: String, CodingKey { case rules }
+    }
+
+    func execute(progress: Progress) throws -> CommandResult<Results> {
+        if let explain {
+            let wanted = explain.uppercased()
+            let found = Rules.all.filter { $0.id == wanted || $0.id.dropFirst(2) == wanted }
+            guard !found.isEmpty else {
+                throw CommandFailure(file: nil, message: "no rule \(explain)",
+                                     hint: NameSuggestion.hint(for: wanted, in: Rules.all.map(\.id)) ?? "faceprep validate --rules lists them", exitCode: 2)
+            }
+            let infos = found.map(RuleInfo.init)
+            return CommandResult(results: .rules(infos), status: .ok, text: infos.map(\.text).joined(separator: "\n"))
+        }
+        if rules {
+            let infos = Rules.all.filter { $0.applies(to: model) }.map(RuleInfo.init)
+            return CommandResult(results: .rules(infos), status: .ok, text: infos.map(\.text).joined(separator: "\n"))
+        }
+        guard let dataset else { throw ExitCode(2) }
+        var options = ValidationOptions(framesPerSecond: frameRate.fps, progress: { progress.update($0) })
+        let names = emotions.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
+        if !names.isEmpty { options.emotions = names }
         options.model = model
         let report = try DatasetValidator.validate(dataset, options: options)
-        progress.finish()
-        if json { try printJSON(report) } else { print(ValidationReportText.render(report)) }
-        let code = report.exitCode(strict: strict)
-        if code != 0 { throw ExitCode(code) }
-    }
-}
-
-/// One line of progress on stderr, rewritten in place.
-final class ProgressLine: Sendable {
-    private let enabled: Bool
-    init(enabled: Bool) { self.enabled = enabled && isatty(2) != 0 }
-
-    func update(_ text: String) {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text.prefix(100)).utf8))
-    }
-
-    func finish() {
-        guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        return CommandResult(results: .report(report), status: report.exitCode(strict: strict) == 0 ? .ok : .findings,
+                             text: ValidationReportText.render(report))
     }
 }

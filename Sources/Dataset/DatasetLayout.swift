@@ -45,9 +45,13 @@ public struct DatasetLayout: Sendable {
 
     public static func discover(_ root: String) throws -> DatasetLayout {
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FormatError.unreadable(root, "not a dataset folder")
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
+            throw FormatError.unreadable(root, "no such folder")
         }
+        guard isDirectory.boolValue else {
+            throw UsageProblem(subject: root, problem: "is a file, not a dataset folder", hint: "faceprep info \(root) describes a file")
+        }
+        if let problem = notADataset(root) { throw problem }
         let fm = FileManager.default
         func list(_ relative: String) -> [String] {
             ((try? fm.contentsOfDirectory(atPath: root + "/" + relative)) ?? []).filter { !$0.hasPrefix(".") }.sorted()

@@ -1,14 +1,21 @@
 import Foundation
 import Linalg
+import Synchronization
 
 /// Writes files so that a reader never sees a partial one: the bytes go to a temporary file in the
 /// target's directory, which is then renamed over the target (atomic on POSIX file systems).
 public enum AtomicFile {
+    private static let writtenCount = Mutex<Int>(0)
+
+    /// Files this process has written completely (renamed into place) so far: for a summary when a
+    /// run is interrupted.
+    public static var filesWritten: Int { writtenCount.withLock { $0 } }
+
     /// Writes `bytes` to `path`.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { temporary in
-            guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
-                throw FormatError.unreadable(path, "cannot write (directory missing or not writable?)")
+            do { try Data(bytes).write(to: URL(fileURLWithPath: temporary)) } catch {
+                throw FormatError.unreadable(path, "cannot write (\(OSReason.describe(error)))")
             }
         }
     }
@@ -19,17 +26,21 @@ public enum AtomicFile {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw FormatError.unreadable(path, "cannot write: directory \(directory.path) does not exist")
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw FormatError.unreadable(path, "cannot write: the folder \(directory.path) does not exist")
+        }
+        guard isDirectory.boolValue else {
+            throw FormatError.unreadable(path, "cannot write: \(directory.path) is a file, not a folder (\(OSReason.posix(ENOTDIR)))")
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
         do {
             try produce(temporary)
             try FileRename.replace(path, with: temporary)
+            writtenCount.withLock { $0 += 1 }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
             if error is FormatError { throw error }
-            throw FormatError.unreadable(path, "cannot write: \(error)")
+            throw FormatError.unreadable(path, "cannot write (\(OSReason.describe(error)))")
         }
     }
 }

@@ -12,6 +12,8 @@ public enum HeadCheck {
         public let summary: HeadMotion.Summary?
         /// Why the shot could not be checked.
         public let error: String?
+        /// The cache could not be read at all (rather than read and found malformed).
+        public var ioFailure = false
     }
 
     /// Which vertices decided the rigid motion.
@@ -42,8 +44,7 @@ public enum HeadCheck {
         let layout = try DatasetLayout.discover(root)
         let reference = try HeadReference.load(layout)
         let entries = layout.skin.filter { only.isEmpty || only.contains($0.shot) }
-        let unknown = only.filter { name in !layout.skin.contains { $0.shot == name } }
-        guard unknown.isEmpty else { throw FormatError(file: root, .element("--shot"), "no skin shot named \(unknown.joined(separator: ", "))") }
+        try layout.requireShots(only)
         let done = Counter()
         let results = parallelMap(entries) { entry -> ShotResult in
             defer { progress("head \(done.increment())/\(entries.count): \(entry.shot)") }
@@ -56,7 +57,9 @@ public enum HeadCheck {
                 let motion = try estimate(frames, reference: reference)
                 return ShotResult(shot: entry.shot, file: file, frames: frames.frameCount, summary: motion.summary, error: nil)
             } catch {
-                return ShotResult(shot: entry.shot, file: file, frames: 0, summary: nil, error: "\(error)")
+                var result = ShotResult(shot: entry.shot, file: file, frames: 0, summary: nil, error: "\(error)")
+                result.ioFailure = (error as? FormatError)?.isIOFailure ?? false
+                return result
             }
         }
         return Report(rigidSet: RigidSetReport(reference), shots: results)

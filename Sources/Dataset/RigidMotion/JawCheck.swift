@@ -10,7 +10,7 @@ public enum JawCheck {
     /// are poorly determined.
     public static let coplanarCondition = 100.0
 
-    public struct Report: Sendable, Codable {
+    public struct Report: Sendable, Encodable {
         public let keypoints: Int
         public let singularValues: [Double]
         public let rank: Int
@@ -19,7 +19,9 @@ public enum JawCheck {
         public let collinear: Bool
         public let nearlyCoplanar: Bool
         public let shots: [RigidSetFit]
-        public let errors: [String]
+        public let errors: [ShotFailure]
+        /// The transforms file written (nil when no shot could be fitted).
+        public let transformsFile: String?
         public var flagged: Int { shots.filter(\.deforms).count + errors.count + (collinear ? 1 : 0) }
     }
 
@@ -33,17 +35,19 @@ public enum JawCheck {
         guard !shape.isCollinear else {
             return Report(keypoints: n, singularValues: shape.singularValues, rank: shape.rank, lineCondition: shape.lineCondition,
                           planeCondition: shape.planeCondition, collinear: true, nearlyCoplanar: false, shots: [],
-                          errors: ["\(neutralPath): the keypoints are collinear (or fewer than 3); no rotation can be derived"])
+                          errors: [ShotFailure(shot: "", file: neutralPath, message: "the keypoints are collinear (or fewer than 3); no rotation can be derived",
+                                               ioFailure: false)], transformsFile: nil)
         }
         let archive = try NpzArchive.read(root + "/" + DatasetFiles.jawCache)
         let reference = neutral.map(Double.init)
         let limit = residualLimit * (BoundingBox(points: neutral)?.diagonal ?? 1)
         var fits: [RigidSetFit] = []
-        var errors: [String] = archive.failures.sorted { $0.key < $1.key }.map { "\($0.value)" }
+        var errors = archive.failures.sorted { $0.key < $1.key }.map { ShotFailure(shot: $0.key, file: archive.path, error: $0.value) }
         for key in archive.keys {
             guard let array = archive.arrays[key] else { continue }
             guard array.shape.count == 3, array.shape[1] == n, array.shape[2] == 3, array.dtype.kind == .float else {
-                errors.append("\(archive.path)[\(key)]: \(array.dtype.name) \(array.shape), expected float32 [frames, \(n), 3]")
+                errors.append(ShotFailure(shot: key, file: archive.path, message: "\(array.dtype.name) \(array.shape), expected float32 [frames, \(n), 3]",
+                                          ioFailure: false))
                 continue
             }
             let deltas = try array.floats()
@@ -53,9 +57,10 @@ public enum JawCheck {
                                             limit: limit, labels: Array(0..<n)).fit)
         }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: "\(output)/jaw_rigid_transforms.npz") }
+        let file = "\(output)/jaw_rigid_transforms.npz"
+        if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: file) }
         return Report(keypoints: n, singularValues: shape.singularValues, rank: shape.rank, lineCondition: shape.lineCondition,
                       planeCondition: shape.planeCondition, collinear: false, nearlyCoplanar: shape.planeCondition > coplanarCondition,
-                      shots: fits, errors: errors)
+                      shots: fits, errors: errors, transformsFile: fits.isEmpty ? nil : file)
     }
 }

@@ -6,7 +6,8 @@ import Linalg
 /// The per-frame rigid transform of a small set of points that should move rigidly (tongue rigid
 /// vertices, jaw keypoints), with how far they fail to: frame → reference, as the training framework
 /// stabilises the tongue.
-public struct RigidSetFit: Sendable, Codable {
+/// Its JSON leaves out `transforms`: they are written to an .npz, which the report names.
+public struct RigidSetFit: Sendable, Encodable {
     public let shot: String
     public let frames: Int
     /// `[F, 4, 4]` row-major homogeneous matrices M with x_reference = M·[x_frame, 1].
@@ -20,6 +21,10 @@ public struct RigidSetFit: Sendable, Codable {
     public let maxTranslation: Double
     /// True when `maxResidual` exceeds the limit: the points do not move rigidly.
     public let deforms: Bool
+
+    private enum CodingKeys: String, CodingKey {
+        case shot, frames, maxResidual, worstFrame, worstPoints, maxRotationDegrees, maxTranslation, deforms
+    }
 
     public struct PointResidual: Sendable, Codable, Equatable {
         public let point: Int

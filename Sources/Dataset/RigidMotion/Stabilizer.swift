@@ -22,6 +22,14 @@ public enum Stabilizer {
         public let removed: HeadMotion.Summary
         /// The tongue cache moved with the skin's transforms, when the shot has one.
         public let tongue: String?
+
+        public init(shot: String, input: String, output: String, removed: HeadMotion.Summary, tongue: String?) {
+            self.shot = shot
+            self.input = input
+            self.output = output
+            self.removed = removed
+            self.tongue = tongue
+        }
     }
 
     /// The dataset root a cache at `ROOT/cache/skin/<shot>/<file>` (or `ROOT/cache/skin/<file>`)

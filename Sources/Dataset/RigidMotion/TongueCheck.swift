@@ -8,10 +8,12 @@ public enum TongueCheck {
     /// Rigid vertices may drift by at most this fraction of the tongue's size (bounding-box diagonal).
     public static let residualLimit = 0.005
 
-    public struct Report: Sendable, Codable {
+    public struct Report: Sendable, Encodable {
         public let rigidVertices: [Int]
         public let shots: [RigidSetFit]
-        public let errors: [String]
+        public let errors: [ShotFailure]
+        /// The transforms file written (nil when no shot could be fitted).
+        public let transformsFile: String?
         public var flagged: Int { shots.filter(\.deforms).count + errors.count }
     }
 
@@ -32,7 +34,7 @@ public enum TongueCheck {
         let limit = residualLimit * (BoundingBox(points: neutral)?.diagonal ?? 1)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let done = Counter()
-        let outcomes = parallelMap(layout.tongue) { entry -> Result<RigidSetFit, FormatError> in
+        let outcomes = parallelMap(layout.tongue) { entry -> Result<RigidSetFit, ShotFailure> in
             defer { progress("tongue \(done.increment())/\(layout.tongue.count): \(entry.shot)") }
             do {
                 guard let file = entry.candidates.first else { throw FormatError(file: root, .element("cache/tongue/\(entry.shot)"), "no cache") }
@@ -59,15 +61,14 @@ public enum TongueCheck {
                     try MayaCache.write(stabilised, to: "\(folder)/\(entry.shot).xml")
                 }
                 return .success(fit)
-            } catch let error as FormatError {
-                return .failure(error)
             } catch {
-                return .failure(FormatError(file: root, .element(entry.shot), "\(error)"))
+                return .failure(ShotFailure(shot: entry.shot, file: entry.candidates.first ?? "", error: error))
             }
         }
         let fits = outcomes.compactMap { try? $0.get() }
-        let errors = outcomes.compactMap { outcome -> String? in if case let .failure(e) = outcome { return "\(e)" } else { return nil } }
-        if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: "\(output)/tongue_rigid_transforms.npz") }
-        return Report(rigidVertices: rigid, shots: fits, errors: errors)
+        let errors = outcomes.compactMap { outcome -> ShotFailure? in if case let .failure(e) = outcome { return e } else { return nil } }
+        let file = "\(output)/tongue_rigid_transforms.npz"
+        if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: file) }
+        return Report(rigidVertices: rigid, shots: fits, errors: errors, transformsFile: fits.isEmpty ? nil : file)
     }
 }

@@ -45,6 +45,8 @@ public enum SolveRun {
         public let seconds: Double
         public let outputs: [String]
         public let error: String?
+        /// The cache could not be read at all (rather than read and found malformed).
+        public var ioFailure = false
     }
 
     public struct Report: Sendable, Codable {
@@ -79,8 +81,7 @@ public enum SolveRun {
         let solver = try BlendshapeSolver(system: system, method: options.method)
         let measure = try BlendshapeFit.Measure(rig: setup.rig, activePoses: system.activePoses)
         let all = options.tongue ? layout.tongue : layout.skin
-        let unknown = options.shots.filter { name in !all.contains { $0.shot == name } }
-        guard unknown.isEmpty else { throw FormatError(file: root, .element("--shot"), "no \(kind) shot named \(unknown.joined(separator: ", "))") }
+        try layout.requireShots(options.shots, kind: kind)
         let entries = all.filter { options.shots.isEmpty || options.shots.contains($0.shot) }
         let output = options.output.map(absolute) ?? layout.path(options.tongue ? "solve_tongue" : "solve")
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -105,14 +106,17 @@ public enum SolveRun {
     private static func solveShot(_ entry: DatasetLayout.ShotCaches, layout: DatasetLayout, setup: BlendshapeSetup,
                                   solver: BlendshapeSolver, measure: BlendshapeFit.Measure, output: String, reconstruct: Bool) -> ShotReport {
         let started = Date()
-        func failure(_ file: String, _ message: String) -> ShotReport {
-            ShotReport(shot: entry.shot, file: file, frames: 0, fit: nil, poses: [], cancelEvents: 0, activeSetSteps: 0,
-                       gemmSeconds: 0, frameSeconds: 0, seconds: Date().timeIntervalSince(started), outputs: [], error: message)
+        func failure(_ file: String, _ message: String, ioFailure: Bool = false) -> ShotReport {
+            var report = ShotReport(shot: entry.shot, file: file, frames: 0, fit: nil, poses: [], cancelEvents: 0, activeSetSteps: 0,
+                                    gemmSeconds: 0, frameSeconds: 0, seconds: Date().timeIntervalSince(started), outputs: [], error: message)
+            report.ioFailure = ioFailure
+            return report
         }
         guard let file = entry.candidates.first else { return failure("", "no cache") }
         do {
             // Streamed a block of frames at a time, twice (solve, then fit): no copy of the whole shot.
             let cache = try VertexCacheIO.frames(layout.path(file))
+            guard cache.frameCount > 0 else { return failure(file, "the cache has no frames") }
             guard cache.vertexCount == setup.rig.vertexCount else {
                 return failure(file, "\(cache.vertexCount) vertices, the blendshapes have \(setup.rig.vertexCount) (\(Rules.cacheVertices.id))")
             }
@@ -136,7 +140,7 @@ public enum SolveRun {
                               cancelEvents: result.cancelEvents, activeSetSteps: result.steps, gemmSeconds: result.gemmSeconds,
                               frameSeconds: result.frameSeconds, seconds: Date().timeIntervalSince(started), outputs: outputs, error: nil)
         } catch {
-            return failure(file, "\(error)")
+            return failure(file, "\(error)", ioFailure: (error as? FormatError)?.isIOFailure ?? false)
         }
     }
 

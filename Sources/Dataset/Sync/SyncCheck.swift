@@ -16,8 +16,7 @@ public enum SyncCheck {
 
     public static func run(_ root: String, options: Options = Options()) throws -> SyncReport {
         let layout = try DatasetLayout.discover(root)
-        let unknown = options.shots.filter { name in !layout.skin.contains { $0.shot == name } }
-        guard unknown.isEmpty else { throw FormatError(file: root, .element("--shot"), "no skin shot named \(unknown.joined(separator: ", "))") }
+        try layout.requireShots(options.shots)
         let entries = layout.skin.filter { options.shots.isEmpty || options.shots.contains($0.shot) }
         let neutral = try? NumpyNeutral.read(layout.path(DatasetFiles.skinNeutral))
         let lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
@@ -30,14 +29,19 @@ public enum SyncCheck {
             let mouth: MouthSignal?
             let audio: WavAudio?
             let problem: String?
+            var failures: [ShotFailure] = []
         }
         let done = Counter()
         let readStart = Date()
         let reads = parallelMap(entries) { entry -> Read in
             defer { options.progress("sync: read \(done.increment())/\(entries.count) shots") }
             var audio: WavAudio?, problem: String?
+            var failures: [ShotFailure] = []
             if let file = layout.audio[entry.shot] {
-                do { audio = try WavAudio.read(layout.path(file)) } catch { problem = "\(error)" }
+                do { audio = try WavAudio.read(layout.path(file)) } catch {
+                    problem = "\(error)"
+                    failures.append(ShotFailure(shot: entry.shot, file: file, error: error))
+                }
             } else {
                 problem = "no audio/\(entry.shot).wav"
             }
@@ -51,9 +55,11 @@ public enum SyncCheck {
                 let sampled = try sampling.map { $0.signal(sampled: try CacheSummary.sample(frames, vertices: $0.indices), frames: frames.frameCount) }
                 let mouth = MouthSignal.preferred(sampled: sampled, jaw: jaw)
                 return Read(frames: frames.frameCount, fps: frames.framesPerSecond, mouth: mouth, audio: audio,
-                            problem: problem ?? (mouth == nil ? "no lip list, jaw keypoints or neutral pose to measure the mouth with" : nil))
+                            problem: problem ?? (mouth == nil ? "no lip list, jaw keypoints or neutral pose to measure the mouth with" : nil),
+                            failures: failures)
             } catch {
-                return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: "\(error)")
+                return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: "\(error)",
+                            failures: failures + [ShotFailure(shot: entry.shot, file: file, error: error)])
             }
         }
         let fps = reads.compactMap(\.fps).first ?? options.framesPerSecond ?? 30
@@ -86,7 +92,7 @@ public enum SyncCheck {
                                                maxLagSeconds: Double(options.maxLag) / fps)
         }.compactMap { $0 }
         return SyncReport(root: root, framesPerSecond: fps, maxLagFrames: options.maxLag, shots: shots,
-                          medianLagFrames: median, outliers: outliers, augmented: augmented,
+                          medianLagFrames: median, outliers: outliers, augmented: augmented, failures: reads.flatMap(\.failures),
                           readSeconds: alignStart.timeIntervalSince(readStart), alignSeconds: Date().timeIntervalSince(alignStart))
     }
 }

@@ -43,7 +43,8 @@ public struct AugmentedSync: Sendable, Codable {
     public let doubt: String?
 }
 
-public struct SyncReport: Sendable, Codable {
+/// Encodes without its timings (they go to the CLI envelope's `timings`).
+public struct SyncReport: Sendable, Encodable {
     public let root: String
     public let framesPerSecond: Double
     public let maxLagFrames: Int
@@ -53,10 +54,42 @@ public struct SyncReport: Sendable, Codable {
     /// Confident shots whose lag is 2 or more frames from the median.
     public let outliers: [String]
     public let augmented: [AugmentedSync]
+    /// Caches and WAVs that could not be read (their shots are inconclusive).
+    public let failures: [ShotFailure]
     /// Wall time reading caches and audio, and aligning (envelopes, correlations, augmented tracks
     /// with their second read), seconds.
     public let readSeconds: Double
     public let alignSeconds: Double
+
+    private enum CodingKeys: String, CodingKey {
+        case root, framesPerSecond, maxLagFrames, shots, medianLagFrames, outliers, augmented, failures
+    }
+
+    public init(root: String, framesPerSecond: Double, maxLagFrames: Int, shots: [ShotSync], medianLagFrames: Double?, outliers: [String],
+                augmented: [AugmentedSync], failures: [ShotFailure], readSeconds: Double, alignSeconds: Double) {
+        self.root = root
+        self.framesPerSecond = framesPerSecond
+        self.maxLagFrames = maxLagFrames
+        self.shots = shots
+        self.medianLagFrames = medianLagFrames
+        self.outliers = outliers
+        self.augmented = augmented
+        self.failures = failures
+        self.readSeconds = readSeconds
+        self.alignSeconds = alignSeconds
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(root, forKey: .root)
+        try c.encode(framesPerSecond, forKey: .framesPerSecond)
+        try c.encode(maxLagFrames, forKey: .maxLagFrames)
+        try c.encode(shots, forKey: .shots)
+        try c.encodeIfPresent(medianLagFrames, forKey: .medianLagFrames)
+        try c.encode(outliers, forKey: .outliers)
+        try c.encode(augmented, forKey: .augmented)
+        try c.encode(failures, forKey: .failures)
+    }
 
     /// Shots with a confident offset of two frames or more, or augmented tracks that drift: what
     /// makes `faceprep sync` exit 1.

@@ -53,6 +53,9 @@ public enum JSONFile {
         } catch let DecodingError.valueNotFound(expected, context) {
             throw FormatError(file: path, .element(place(context.codingPath)), "expected \(readable(expected)), found null")
         } catch let DecodingError.dataCorrupted(context) {
+            if let syntax = JSONSyntax.firstError(in: Array(data)) {
+                throw FormatError(file: path, .element("line \(syntax.line), column \(syntax.column)"), "not valid JSON: \(syntax.message)")
+            }
             throw FormatError(file: path, .element(place(context.codingPath)), "not valid JSON: \(context.debugDescription)")
         } catch {
             throw FormatError(file: path, .wholeFile, "cannot decode: \(error)")

@@ -12,6 +12,8 @@ public struct NpzArchive: Sendable {
     public let arrays: [String: NpyArray]
     /// Members that could not be parsed, with the reason (kept so a validator can report all of them).
     public let failures: [String: FormatError]
+    /// Members stored deflated (the others are stored as they are, as np.savez writes them).
+    public internal(set) var deflated: [String: Bool] = [:]
 
     /// The array named `key`.
     /// - Throws: `FormatError` naming the member when it is missing or unreadable.
@@ -33,9 +35,11 @@ public struct NpzArchive: Sendable {
         var keys: [String] = []
         var arrays: [String: NpyArray] = [:]
         var failures: [String: FormatError] = [:]
+        var deflated: [String: Bool] = [:]
         for entry in archive where entry.type == .file {
             let key = entry.path.hasSuffix(".npy") ? String(entry.path.dropLast(4)) : entry.path
             keys.append(key)
+            deflated[key] = entry.isCompressed
             let origin = "\(path)[\(key)]"
             do {
                 var data = Data()
@@ -48,7 +52,9 @@ public struct NpzArchive: Sendable {
                 failures[key] = FormatError(file: path, .element(key), "cannot extract member: \(error)")
             }
         }
-        return NpzArchive(path: path, keys: keys, arrays: arrays, failures: failures)
+        var result = NpzArchive(path: path, keys: keys, arrays: arrays, failures: failures)
+        result.deflated = deflated
+        return result
     }
 
     /// Writes `members` (key → .npy bytes, see `NpyWriter`) as a stored (uncompressed) archive, the

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+
+/// What a command's work produced: the results (for `--json`), the status (exit code) and the text.
+struct CommandResult<Results: Encodable> {
+    var results: Results
+    var status: CommandStatus
+    var text: String
+    /// Seconds by stage; `total` is added.
+    var timings: [String: Double] = [:]
+}
+
+/// A command with FacePrep's contract: results on stdout as text or one JSON envelope, progress on
+/// stderr (silenced by `--quiet`), errors as `error: <path>: <what> (<OS reason>)` plus a hint, exit
+/// codes 0 clean, 1 findings (or a malformed file), 2 usage or I/O failure, 130 on Ctrl-C.
+protocol EnvelopeCommand: ParsableCommand {
+    associatedtype Results: Encodable
+    /// The name in envelopes and messages, e.g. `validate`, `bench solve`.
+    static var envelopeName: String { get }
+    var output: OutputOptions { get }
+    func execute(progress: Progress) throws -> CommandResult<Results>
+}
+
+extension EnvelopeCommand {
+    func run() throws {
+        let progress = Progress(enabled: !output.quiet)
+        Interrupt.install(command: Self.envelopeName, progress: progress)
+        let start = Date()
+        let result: CommandResult<Results>
+        do {
+            result = try execute(progress: progress)
+        } catch let code as ExitCode {
+            throw code
+        } catch {
+            progress.finish()
+            let failure = CommandFailure(error)
+            FileHandle.standardError.write(Data((failure.text + "\n").utf8))
+            if output.json {
+                let envelope = Envelope<Results>(command: Self.envelopeName, status: .failed, results: nil, error: failure,
+                                                 timings: ["total": Date().timeIntervalSince(start)])
+                print(try JSONOutput.encode(envelope))
+            }
+            throw ExitCode(failure.exitCode)
+        }
+        progress.finish()
+        var timings = result.timings
+        timings["total"] = Date().timeIntervalSince(start)
+        if output.json {
+            print(try JSONOutput.encode(Envelope(command: Self.envelopeName, status: result.status, results: result.results, error: nil, timings: timings)))
+        } else if !result.text.isEmpty {
+            print(result.text)
+        }
+        if result.status != .ok { throw ExitCode(result.status.exitCode) }
+    }
+}
