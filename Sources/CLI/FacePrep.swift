@@ -34,6 +34,9 @@ struct FacePrep: ParsableCommand {
             try mutable.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            // Help and usage errors that argument-parser raises while running (e.g. its help command).
+            exitForError(error)
         } catch {
             let failure = CommandFailure(error)
             FileHandle.standardError.write(Data((failure.text + "\n").utf8))

@@ -135,11 +135,11 @@ public struct FileInfo: Sendable, Codable {
             return info
         case "json":
             guard let data = FileManager.default.contents(atPath: path) else { throw FormatError.unreadable(path, "cannot read") }
+            if let syntax = JSONSyntax.firstError(in: Array(data)) {
+                throw FormatError(file: path, .element("line \(syntax.line), column \(syntax.column)"), "not valid JSON: \(syntax.message)")
+            }
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: data) } catch {
-                if let syntax = JSONSyntax.firstError(in: Array(data)) {
-                    throw FormatError(file: path, .element("line \(syntax.line), column \(syntax.column)"), "not valid JSON: \(syntax.message)")
-                }
                 throw FormatError(file: path, .wholeFile, "not valid JSON")
             }
             var info = FileInfo(path: path, kind: "json", format: "json", variant: nil)

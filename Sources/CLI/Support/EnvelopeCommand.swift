@@ -6,6 +6,8 @@ struct CommandResult<Results: Encodable> {
     var results: Results
     var status: CommandStatus
     var text: String
+    /// Why the command failed when `status` is `.failed` (a summary is made when nil).
+    var failure: CommandFailure? = nil
     /// Seconds by stage; `total` is added.
     var timings: [String: Double] = [:]
 }
@@ -31,6 +33,8 @@ extension EnvelopeCommand {
             result = try execute(progress: progress)
         } catch let code as ExitCode {
             throw code
+        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+            throw error
         } catch {
             progress.finish()
             let failure = CommandFailure(error)
@@ -45,8 +49,11 @@ extension EnvelopeCommand {
         progress.finish()
         var timings = result.timings
         timings["total"] = Date().timeIntervalSince(start)
+        let failure = result.status == .failed
+            ? (result.failure ?? CommandFailure(file: nil, message: "some files could not be read; the results cover the rest", hint: "see the errors above", exitCode: 2))
+            : nil
         if output.json {
-            print(try JSONOutput.encode(Envelope(command: Self.envelopeName, status: result.status, results: result.results, error: nil, timings: timings)))
+            print(try JSONOutput.encode(Envelope(command: Self.envelopeName, status: result.status, results: result.results, error: failure, timings: timings)))
         } else if !result.text.isEmpty {
             print(result.text)
         }

@@ -44,6 +44,11 @@ public enum JSONFile {
 
     /// Decodes `data` (the contents of `path`) as `T`, with errors naming the place in the file.
     private static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
+        // Strict JSON first, as Python's json module (the framework's reader) parses it: Foundation
+        // accepts trailing commas that json.load refuses.
+        if let syntax = JSONSyntax.firstError(in: Array(data)) {
+            throw FormatError(file: path, .element("line \(syntax.line), column \(syntax.column)"), "not valid JSON: \(syntax.message)")
+        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {

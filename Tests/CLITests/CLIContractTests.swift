@@ -1,0 +1,241 @@
+import Foundation
+import Formats
+import Testing
+import TestSupport
+
+/// The command-line contract, run against the built binary as a user runs it: every command's exit
+/// code and first line on clean, faulty, unreadable and unwritable inputs and bad usage; every
+/// `--json` against the schema; the README's first command; Ctrl-C.
+@Suite("faceprep on the command line", .serialized)
+struct CLIContractTests {
+    /// Datasets made once for the suite with the binary itself.
+    static let fixtures: (root: String, clean: String, faulty: String, offset: String) = {
+        do {
+            let root = try makeTemporaryDirectory("faceprep-cli")
+            let clean = root + "/clean", faulty = root + "/faulty", offset = root + "/offset"
+            let common = ["--shots", "3", "--vertices", "300", "--poses", "24", "--shot-frames", "95-100", "--seed", "4", "--quiet"]
+            for (folder, extra) in [(clean, [String]()), (faulty, ["--head-motion", "0,2"]), (offset, ["--animation-delay", "0,6,-5"])] {
+                let run = try CLI.run(["synth", folder] + common + extra)
+                guard run.status == 0 else { fatalError("synth failed: \(run.stderr)") }
+            }
+            // Faulty: a stray file at the cache root, collinear jaw keypoints, a deforming tongue vertex.
+            try Data("notes".utf8).write(to: URL(fileURLWithPath: faulty + "/cache/skin/README.txt"))
+            try AtomicFile.write(NpyWriter.encode(floats: [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4], shape: [5, 3]), to: faulty + "/xform/jaw_keypoints_neutral.npy")
+            let rigid = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: faulty + "/geom/tongue/rigid_vertex_list.json"))) as? [Int] ?? []
+            let tonguePath = faulty + "/cache/tongue/shot01_neutral/shot01_neutral.xml"
+            let tongue = try VertexCacheIO.read(tonguePath)
+            var positions = tongue.positions
+            for f in 0..<tongue.frameCount { positions[(f * tongue.vertexCount + rigid[0]) * 3 + 1] += Float(f % 7) * 0.3 }
+            try VertexCacheIO.write(try VertexCache(frameCount: tongue.frameCount, vertexCount: tongue.vertexCount, positions: positions,
+                                                    framesPerSecond: tongue.framesPerSecond, source: tongue.source), to: tonguePath)
+            // A malformed cache for info and convert.
+            try Data([0x93] + Array("NUMPY".utf8) + [1, 0, 10, 0] + Array("{'descr'".utf8)).write(to: URL(fileURLWithPath: root + "/broken.npy"))
+            return (root, clean, faulty, offset)
+        } catch {
+            fatalError("cannot make the CLI fixtures: \(error)")
+        }
+    }()
+
+    static let missing = "/nonexistent/faceprep-nowhere"
+    static let unwritable = "/proc/faceprep-cannot-write-here"
+
+    /// One row of the contract: arguments, expected exit code.
+    struct Case: CustomTestStringConvertible, Sendable {
+        let command: String
+        let situation: String
+        let arguments: [String]
+        let status: Int32
+        /// Whether `--json` is given an envelope to check (not for argument-parser usage errors).
+        let checksJSON: Bool
+        var testDescription: String { "\(command) — \(situation) → \(status)" }
+    }
+
+    static var cases: [Case] {
+        let f = fixtures
+        let sample = f.clean + "/cache/skin/shot01_neutral/shot01_neutral.xml"
+        let out = f.root + "/out-\(UUID().uuidString)"
+        var rows: [Case] = []
+        func add(_ command: String, _ situation: String, _ arguments: [String], _ status: Int32, json: Bool = true) {
+            rows.append(Case(command: command, situation: situation, arguments: arguments, status: status, checksJSON: json))
+        }
+        add("validate", "clean", ["validate", f.clean], 0)
+        add("validate", "findings", ["validate", f.faulty], 1)
+        add("validate", "unreadable input", ["validate", missing], 2)
+        add("validate", "bad usage", ["validate", f.clean, "--bogus"], 2, json: false)
+        add("head", "clean", ["head", f.clean], 0)
+        add("head", "findings", ["head", f.faulty], 1)
+        add("head", "unreadable input", ["head", missing], 2)
+        add("head", "bad usage", ["head", "--shot", "nope", f.clean], 2)
+        add("stabilize", "clean", ["stabilize", f.faulty, "--out", out + "-stab"], 0)
+        add("stabilize", "unreadable input", ["stabilize", missing + ".xml", out + "-s.npy"], 2)
+        add("stabilize", "unwritable output", ["stabilize", f.faulty, "--out", unwritable], 2)
+        add("stabilize", "bad usage", ["stabilize", f.faulty], 2, json: false)
+        add("tongue", "clean", ["tongue", f.clean, "--out", out + "-t1"], 0)
+        add("tongue", "findings", ["tongue", f.faulty, "--out", out + "-t2"], 1)
+        add("tongue", "unreadable input", ["tongue", missing, "--out", out + "-t3"], 2)
+        add("tongue", "unwritable output", ["tongue", f.clean, "--out", unwritable], 2)
+        add("tongue", "bad usage", ["tongue"], 2, json: false)
+        add("jaw", "clean", ["jaw", f.clean, "--out", out + "-j1"], 0)
+        add("jaw", "findings", ["jaw", f.faulty, "--out", out + "-j2"], 1)
+        add("jaw", "unreadable input", ["jaw", missing, "--out", out + "-j3"], 2)
+        add("jaw", "unwritable output", ["jaw", f.clean, "--out", unwritable], 2)
+        add("jaw", "bad usage", ["jaw", f.clean, "--out"], 2, json: false)
+        add("sync", "clean", ["sync", f.clean], 0)
+        add("sync", "findings", ["sync", f.offset, "--strict"], 1)
+        add("sync", "unreadable input", ["sync", missing], 2)
+        add("sync", "bad usage", ["sync", f.clean, "--max-lag", "0"], 2, json: false)
+        add("solve", "clean", ["solve", f.clean, "--out", out + "-solve1"], 0)
+        add("solve", "findings", ["solve", f.clean, "--out", out + "-solve2", "--max-fit-error", "1e-12"], 1)
+        add("solve", "unreadable input", ["solve", missing, "--out", out + "-solve3"], 2)
+        add("solve", "unwritable output", ["solve", f.clean, "--out", unwritable], 2)
+        add("solve", "bad usage", ["solve", f.clean, "--method", "lbfgs"], 2, json: false)
+        add("synth", "clean", ["synth", out + "-synth", "--shots", "1", "--vertices", "200", "--poses", "4", "--shot-frames", "30"], 0)
+        add("synth", "unwritable output", ["synth", unwritable, "--shots", "1"], 2)
+        add("synth", "bad usage", ["synth", out + "-synth2", "--shot-frames", "9-3"], 2, json: false)
+        add("info", "clean", ["info", sample], 0)
+        add("info", "findings", ["info", f.root + "/broken.npy"], 1)
+        add("info", "unreadable input", ["info", missing + ".npy"], 2)
+        add("info", "bad usage", ["info"], 2, json: false)
+        add("convert", "clean", ["convert", sample, out + "-c1.npy"], 0)
+        add("convert", "findings", ["convert", f.root + "/broken.npy", out + "-c2.pc2"], 1)
+        add("convert", "unreadable input", ["convert", missing + ".xml", out + "-c3.npy"], 2)
+        add("convert", "unwritable output", ["convert", sample, unwritable + "/x.npy"], 2)
+        add("convert", "bad usage", ["convert", sample, out + "-c4.txt"], 2, json: false)
+        add("doctor", "clean", ["doctor"], 0)
+        add("doctor", "bad usage", ["doctor", "--blas-threads", "0"], 2, json: false)
+        add("bench solve", "clean", ["bench", "solve", "--vertices", "600", "--mask", "200", "--frames", "20", "--scipy-frames", "0", "--repeat", "1"], 0)
+        add("bench solve", "bad usage", ["bench", "solve", "--frames", "0"], 2, json: false)
+        return rows
+    }
+
+    /// Rows for the contract table, written to a file for the record.
+    static let table = Mutex<[String]>(["| command | situation | exit | first line |", "|---|---|---|---|"])
+
+    @Test("exit codes and first lines follow the contract; --json matches the schema", arguments: cases)
+    func contract(_ row: Case) throws {
+        let run = try CLI.run(row.arguments + ["--quiet"])
+        #expect(run.status == row.status, "\(row.arguments.joined(separator: " ")): exit \(run.status)\nstdout: \(run.stdout.prefix(600))\nstderr: \(run.stderr.prefix(600))")
+        #expect(!run.stderr.contains("Error Domain="), "an NSError dump: \(run.stderr)")
+        #expect(!run.stdout.contains("Error Domain="))
+        if run.status == 2 || (run.status == 1 && ["info", "convert"].contains(row.command)) {
+            #expect(run.stderr.hasPrefix("error: ") || run.stderr.contains("\nerror: ") || run.stderr.hasPrefix("Error: "), "\(run.stderr)")
+        }
+        Self.table.withLock { $0.append("| \(row.command) | \(row.situation) | \(run.status) | `\(run.firstLine.prefix(110).replacingOccurrences(of: "|", with: "\\|"))` |") }
+        guard row.checksJSON else { return }
+        let json = try CLI.run(jsonArguments(row.arguments) + ["--json", "--quiet"])
+        #expect(json.status == row.status, "with --json: exit \(json.status)\n\(json.stderr.prefix(400))")
+        #expect(!json.stdout.contains("\\/"), "escaped slashes")
+        let envelope = try json.json()
+        let problems = try JSONSchemaValidator(schemaAt: CLI.schemaPath).problems(envelope)
+        #expect(problems.isEmpty, "\(row.testDescription): \(problems.prefix(5))")
+        #expect(envelope["command"] as? String == row.command)
+        let expectedStatus = row.status == 0 ? "ok" : (row.status == 2 || (row.status == 1 && envelope["error"] != nil) ? "failed" : "findings")
+        #expect(envelope["status"] as? String == expectedStatus, "\(envelope["status"] ?? "")")
+    }
+
+    /// Runs that write must not collide with their first run: a fresh output for the --json run.
+    private func jsonArguments(_ arguments: [String]) -> [String] {
+        arguments.map { $0.contains("/out-") ? $0.replacingOccurrences(of: "/out-", with: "/out-json-") : $0 }
+    }
+
+    @Test("the README's first command validates the sample: 0 errors, 3 warnings")
+    func readmeCommand() throws {
+        let run = try CLI.run(["validate", "Samples/sample-dataset"], in: CLI.packageRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasSuffix("0 errors, 3 warnings, 0 info\n"), "\(run.stdout.suffix(200))")
+        #expect(run.stdout.contains("W-DATASET-SHOTS cache/skin/: 3 shots"))
+    }
+
+    @Test("--version on every command; options before or after the dataset; help lists enum values")
+    func options() throws {
+        for command in [["validate"], ["head"], ["stabilize"], ["tongue"], ["jaw"], ["sync"], ["solve"], ["bench", "solve"], ["synth"], ["info"], ["convert"], ["doctor"], []] {
+            let run = try CLI.run(command + ["--version"])
+            #expect(run.status == 0 && run.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(command): \(run.stdout)\(run.stderr)")
+        }
+        let before = try CLI.run(["head", "--shot", "shot01_neutral", Self.fixtures.clean, "--quiet"])
+        let after = try CLI.run(["head", Self.fixtures.clean, "--shot", "shot01_neutral", "--quiet"])
+        #expect(before.status == 0 && before.stdout == after.stdout, "\(before.stderr)")
+        #expect(try CLI.run(["solve", "--help"]).stdout.contains("bvls"))
+        #expect(try CLI.run(["synth", "--help"]).stdout.contains("mc, mcx, pc2, npy"))
+    }
+
+    @Test("guidance: did you mean a shot or a rule; a path one level too deep; JSON errors with line and column")
+    func guidance() throws {
+        let shot = try CLI.run(["head", Self.fixtures.clean, "--shot", "shot01"])
+        #expect(shot.status == 2 && shot.stderr.contains("did you mean shot01_neutral"), "\(shot.stderr)")
+        let rule = try CLI.run(["validate", "--explain", "AUDIO-SHRT"])
+        #expect(rule.status == 2 && rule.stderr.contains("did you mean"), "\(rule.stderr)")
+        let explained = try CLI.run(["validate", "--explain", "head-motion"])
+        #expect(explained.status == 0 && explained.stdout.hasPrefix("E-HEAD-MOTION"))
+        let deep = try CLI.run(["validate", Self.fixtures.clean + "/cache/skin"])
+        #expect(deep.status == 2 && deep.stderr.contains("looks like the cache/skin folder of the dataset at"), "\(deep.stderr)")
+        let high = try CLI.run(["validate", Self.fixtures.root])
+        #expect(high.status == 2 && high.stderr.contains("one level down"), "\(high.stderr)")
+        let broken = Self.fixtures.root + "/bad.json"
+        try Data("{\n  \"upper\": [1, 2,],\n  \"lower\": [3, 4]\n}\n".utf8).write(to: URL(fileURLWithPath: broken))
+        let json = try CLI.run(["info", broken])
+        #expect(json.status == 1 && json.stderr.contains("line 2, column 18"), "\(json.stderr)")
+    }
+
+    @Test("info describes JSON contents, array statistics and npz storage")
+    func info() throws {
+        let run = try CLI.run(["info", Self.fixtures.clean + "/bs_data/bs_skin_config.json", Self.fixtures.clean + "/bs_data/bs_skin.npz",
+                               Self.fixtures.clean + "/geom/skin/lip_dist_vertex_list.json", "--json", "--quiet"])
+        #expect(run.status == 0)
+        let files = try #require((try run.json()["results"] as? [String: Any])?["files"] as? [[String: Any]])
+        let config = try #require(files[0]["json"] as? [String: Any])
+        #expect(config["kind"] as? String == "blendshape config")
+        #expect(((config["values"] as? [String: Any])?["numPoses"] as? NSNumber)?.intValue == 24)
+        let members = try #require(files[1]["arrays"] as? [[String: Any]])
+        let neutral = try #require(members.first { $0["name"] as? String == "neutral" })
+        #expect(neutral["storage"] as? String == "stored")
+        let stats = try #require(neutral["statistics"] as? [String: Any])
+        #expect((stats["nonFinite"] as? NSNumber)?.intValue == 0 && (stats["count"] as? NSNumber)?.intValue == 900)
+        #expect((files[2]["json"] as? [String: Any])?["kind"] as? String == "upper/lower vertex list")
+    }
+
+    @Test("Ctrl-C: a clean line, what was written, exit 130, no partial file under a final name")
+    func interrupt() throws {
+        let out = Self.fixtures.root + "/interrupted"
+        let run = try CLI.interrupt(["synth", out, "--shots", "60", "--vertices", "4000", "--shot-frames", "200", "--format", "npy"], after: 1.5)
+        #expect(run.status == 130, "exit \(run.status): \(run.stderr.suffix(300))")
+        #expect(run.stderr.contains("interrupted: faceprep synth stopped"), "\(run.stderr.suffix(300))")
+        // Every file under its final name is whole: the caches and WAVs read.
+        let walker = FileManager.default.enumerator(atPath: out)
+        var checked = 0
+        while let relative = walker?.nextObject() as? String {
+            let name = URL(fileURLWithPath: relative).lastPathComponent
+            guard !name.hasPrefix(".") else { continue }
+            if relative.hasSuffix(".npy"), relative.hasPrefix("cache/") { _ = try VertexCacheIO.read(out + "/" + relative); checked += 1 }
+            if relative.hasSuffix(".wav") { _ = try WavAudio.read(out + "/" + relative); checked += 1 }
+        }
+        #expect(checked > 0, "the run was interrupted before it wrote anything; nothing was checked")
+    }
+
+    @Test("the schema rejects envelopes that break it")
+    func schemaRejects() throws {
+        let validator = try JSONSchemaValidator(schemaAt: CLI.schemaPath)
+        let good: [String: Any] = ["faceprep": "0.5.0", "schema": 1, "command": "tongue", "status": "ok", "timings": ["total": 0.1],
+                                   "results": ["shots": [["shot": "a", "frames": 3, "maxResidual": 0.0, "worstFrame": 0, "maxRotationDegrees": 1.0, "deforms": false]],
+                                               "errors": [Any]()]]
+        #expect(validator.problems(good).isEmpty, "\(validator.problems(good))")
+        var badStatus = good; badStatus["status"] = "maybe"
+        var noTimings = good; noTimings.removeValue(forKey: "timings")
+        var inlined = good
+        inlined["results"] = ["shots": [["shot": "a", "frames": 3, "maxResidual": 0.0, "worstFrame": 0, "maxRotationDegrees": 1.0, "deforms": false,
+                                         "transforms": [1.0, 0.0]]], "errors": [Any]()]
+        var failedWithoutError = good; failedWithoutError["status"] = "failed"
+        var extraKey = good; extraKey["passed"] = true
+        for (name, bad) in [("status", badStatus), ("timings", noTimings), ("inlined transforms", inlined), ("failed without error", failedWithoutError), ("extra key", extraKey)] {
+            #expect(!validator.problems(bad).isEmpty, "\(name) should be rejected")
+        }
+    }
+
+    @Test("the contract table is written for the record")
+    func writeTable() throws {
+        let rows = Self.table.withLock { $0 }
+        try Data((rows.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: NSTemporaryDirectory() + "faceprep-cli-contract.md"))
+    }
+}
+
+import Synchronization
