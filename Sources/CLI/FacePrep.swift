@@ -46,7 +46,11 @@ struct FacePrep: ParsableCommand {
 
     private static func exitForError(_ error: Error) -> Never {
         if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
-        FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+        // argument-parser's usage errors, in FacePrep's `error:` form with a hint.
+        var message = fullMessage(for: error)
+        if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+        if !message.contains("\nUsage:"), !message.contains("--help") { message += "\nhint: faceprep help lists the commands; faceprep COMMAND --help explains one" }
+        FileHandle.standardError.write(Data((message + "\n").utf8))
         Foundation.exit(2)
     }
 }

@@ -8,17 +8,34 @@ extension ValidationContext {
     }
 
     func checkAudio() {
-        for file in layout.nonWavAudio {
+        // A missing WAV whose near miss exists (another case, another audio format) is one finding, not two.
+        var explained = Set<String>()
+        if layout.hasAudioFolder {
+            for shot in shots where layout.audio[shot] == nil {
+                let caseMiss = layout.audio.first { $0.key.lowercased() == shot.lowercased() }?.value
+                let formatMiss = layout.nonWavAudio.first { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent.lowercased() == shot.lowercased() }
+                let target = shellQuoted(layout.path("audio/\(shot).wav"))
+                if let near = caseMiss {
+                    explained.insert(near)
+                    add(Rules.audioMissing, "audio/\(shot).wav", "missing for shot '\(shot)'; \(near) differs only in case, and the framework's file lookup is case-sensitive",
+                        fix: "mv \(shellQuoted(layout.path(near))) \(target)")
+                } else if let near = formatMiss {
+                    explained.insert(near)
+                    add(Rules.audioMissing, "audio/\(shot).wav", "missing for shot '\(shot)'; \(near) is \(URL(fileURLWithPath: near).pathExtension.uppercased()) audio, and the clip template names <shot>.wav",
+                        fix: "sox \(shellQuoted(layout.path(near))) -b 16 \(target)")
+                } else {
+                    add(Rules.audioMissing, "audio/\(shot).wav", "missing for shot '\(shot)'")
+                }
+            }
+        }
+        for file in layout.nonWavAudio where !explained.contains(file) {
             add(Rules.audioFormat, file, "\(URL(fileURLWithPath: file).pathExtension.uppercased()) audio; only WAV is read",
-                fix: "sox \(file) -b 16 \(URL(fileURLWithPath: file).deletingPathExtension().relativePath).wav")
+                fix: "sox \(shellQuoted(layout.path(file))) -b 16 \(shellQuoted(layout.path(URL(fileURLWithPath: file).deletingPathExtension().relativePath + ".wav")))")
         }
         guard layout.hasAudioFolder else { return }
         let shotSet = Set(shots)
-        for shot in shots where layout.audio[shot] == nil {
-            add(Rules.audioMissing, "audio/\(shot).wav", "missing for shot '\(shot)'")
-        }
-        for (name, file) in layout.audio.sorted(by: { $0.key < $1.key }) where !shotSet.contains(name) {
-            add(Rules.audioOrphan, file, "no shot named '\(name)' in cache/skin/")
+        for (name, file) in layout.audio.sorted(by: { $0.key < $1.key }) where !shotSet.contains(name) && !explained.contains(file) {
+            add(Rules.audioOrphan, file, "no shot named '\(name)' in cache/skin/" + (NameSuggestion.hint(for: name, in: shots).map { " (\($0))" } ?? ""))
         }
 
         // Read every WAV once, in parallel.

@@ -214,6 +214,16 @@ struct ValidateFrameworkTests {
         #expect(try set(box.diagonal * 2) == ["W-BS-BBSIZE \(file)"])
     }
 
+    @Test("a WAV named in another case is one finding that names it, not a missing and an orphan one")
+    func caseMismatchedAudio() throws {
+        let root = try datasetCopy()
+        try FileManager.default.moveItem(atPath: "\(root)/audio/\(firstShot).wav", toPath: "\(root)/audio/\(firstShot.uppercased()).wav")
+        let findings = try DatasetValidator.validate(root).findings.filter { $0.file.hasPrefix("audio/") && !$0.file.hasPrefix("audio/aug") }
+        #expect(findings.map(\.rule) == ["E-AUDIO-MISSING"], "\(findings)")
+        #expect(findings.first?.message.contains("differs only in case") == true)
+        #expect(findings.first?.fix.hasPrefix("mv ") == true)
+    }
+
     @Test("lips that touch at one pair of a closed neutral are fine; the framework judges the mean")
     func touchingLips() throws {
         let keys = try added { root in
