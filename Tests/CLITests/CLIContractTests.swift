@@ -9,7 +9,7 @@ import TestSupport
 @Suite("faceprep on the command line", .serialized)
 struct CLIContractTests {
     /// Datasets made once for the suite with the binary itself.
-    static let fixtures: (root: String, clean: String, faulty: String, offset: String) = {
+    static let fixtures: (root: String, clean: String, faulty: String, offset: String, broken: String) = {
         do {
             let root = try makeTemporaryDirectory("faceprep-cli")
             let clean = root + "/clean", faulty = root + "/faulty", offset = root + "/offset"
@@ -28,9 +28,17 @@ struct CLIContractTests {
             for f in 0..<tongue.frameCount { positions[(f * tongue.vertexCount + rigid[0]) * 3 + 1] += Float(f % 7) * 0.3 }
             try VertexCacheIO.write(try VertexCache(frameCount: tongue.frameCount, vertexCount: tongue.vertexCount, positions: positions,
                                                     framesPerSecond: tongue.framesPerSecond, source: tongue.source), to: tonguePath)
+            // Broken: a truncated Maya binary (shot02) and a cache with no frames (shot03).
+            let broken = root + "/broken"
+            try FileManager.default.copyItem(atPath: clean, toPath: broken)
+            let mc = broken + "/cache/skin/shot02_neutral/shot02_neutral.mc"
+            try Data(try Data(contentsOf: URL(fileURLWithPath: mc)).prefix(100)).write(to: URL(fileURLWithPath: mc))
+            try FileManager.default.removeItem(atPath: broken + "/cache/skin/shot03_neutral/shot03_neutral.xml")
+            try FileManager.default.removeItem(atPath: broken + "/cache/skin/shot03_neutral/shot03_neutral.mc")
+            try AtomicFile.write(NpyWriter.encode(floats: [], shape: [0, 300, 3]), to: broken + "/cache/skin/shot03_neutral/shot03_neutral.npy")
             // A malformed cache for info and convert.
             try Data([0x93] + Array("NUMPY".utf8) + [1, 0, 10, 0] + Array("{'descr'".utf8)).write(to: URL(fileURLWithPath: root + "/broken.npy"))
-            return (root, clean, faulty, offset)
+            return (root, clean, faulty, offset, broken)
         } catch {
             fatalError("cannot make the CLI fixtures: \(error)")
         }
@@ -61,10 +69,12 @@ struct CLIContractTests {
         add("validate", "clean", ["validate", f.clean], 0)
         add("validate", "findings", ["validate", f.faulty], 1)
         add("validate", "unreadable input", ["validate", missing], 2)
+        add("validate", "malformed and 0-frame caches", ["validate", f.broken], 1)
         add("validate", "bad usage", ["validate", f.clean, "--bogus"], 2, json: false)
         add("head", "clean", ["head", f.clean], 0)
         add("head", "findings", ["head", f.faulty], 1)
         add("head", "unreadable input", ["head", missing], 2)
+        add("head", "malformed and 0-frame caches", ["head", f.broken], 1)
         add("head", "bad usage", ["head", "--shot", "nope", f.clean], 2)
         add("stabilize", "clean", ["stabilize", f.faulty, "--out", out + "-stab"], 0)
         add("stabilize", "unreadable input", ["stabilize", missing + ".xml", out + "-s.npy"], 2)
@@ -83,10 +93,12 @@ struct CLIContractTests {
         add("sync", "clean", ["sync", f.clean], 0)
         add("sync", "findings", ["sync", f.offset, "--strict"], 1)
         add("sync", "unreadable input", ["sync", missing], 2)
+        add("sync", "malformed and 0-frame caches", ["sync", f.broken], 1)
         add("sync", "bad usage", ["sync", f.clean, "--max-lag", "0"], 2, json: false)
         add("solve", "clean", ["solve", f.clean, "--out", out + "-solve1"], 0)
         add("solve", "findings", ["solve", f.clean, "--out", out + "-solve2", "--max-fit-error", "1e-12"], 1)
         add("solve", "unreadable input", ["solve", missing, "--out", out + "-solve3"], 2)
+        add("solve", "malformed and 0-frame caches", ["solve", f.broken, "--out", out + "-solve4"], 1)
         add("solve", "unwritable output", ["solve", f.clean, "--out", unwritable], 2)
         add("solve", "bad usage", ["solve", f.clean, "--method", "lbfgs"], 2, json: false)
         add("synth", "clean", ["synth", out + "-synth", "--shots", "1", "--vertices", "200", "--poses", "4", "--shot-frames", "30"], 0)
