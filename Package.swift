@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // System libraries: Debian's OpenBLAS (CBLAS + its bundled LAPACK), LAPACKE and FFTW3.
@@ -49,7 +50,8 @@ let package = Package(
             exclude: ["README.md"]
         ),
         .target(name: "Analysis", dependencies: ["Linalg"], exclude: ["README.md"]),
-        .target(name: "Dataset", dependencies: ["Formats", "Analysis", "Linalg"], exclude: ["README.md"]),
+        .target(name: "Dataset", dependencies: ["Formats", "Analysis", "Linalg", .product(name: "TOMLKit", package: "TOMLKit")],
+                exclude: ["README.md", "Config/README.md", "ReportFormats/README.md"]),
         .executableTarget(
             name: "CLI",
             dependencies: [

@@ -47,10 +47,14 @@ public struct PoseComparison: Sendable, Equatable, Codable {
     /// The likely export problem, if any. Thresholds: scale off by more than 20 %, centroid moved by
     /// more than 10 % of the head, or half the vertices more than 10 % of the head away from their
     /// neutral position once the centroid is aligned — far beyond any facial expression.
-    public var problem: Problem? {
-        if scaleRatio > 1.2 || scaleRatio < 1 / 1.2 { return .rescaled }
-        if centroidOffset > 0.1 { return .offset }
-        if medianVertexDistance > 0.1 { return .reordered }
+    public var problem: Problem? { problem(scaleRatio: 1.2, offset: 0.1, reorder: 0.1) }
+
+    /// The likely export problem with other thresholds: `scaleRatio` (> 1), `offset` and `reorder`
+    /// as fractions of the head size.
+    public func problem(scaleRatio limit: Double, offset: Double, reorder: Double) -> Problem? {
+        if scaleRatio > limit || scaleRatio < 1 / limit { return .rescaled }
+        if centroidOffset > offset { return .offset }
+        if medianVertexDistance > reorder { return .reordered }
         return nil
     }
 

@@ -1,8 +1,14 @@
 import ArgumentParser
 import Dataset
 import Foundation
+import Formats
 
 extension Rule.Model: ExpressibleByArgument {}
+
+/// validate's output formats.
+enum ValidateOutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, sarif, github, junit
+}
 
 /// `faceprep validate DATASET`: every rule, each finding explained.
 struct ValidateCommand: EnvelopeCommand {
@@ -12,9 +18,13 @@ struct ValidateCommand: EnvelopeCommand {
         discussion: """
             Severities: error = the training framework or the SDK crashes, or trains or runs on wrong data without \
             saying so; warning = the guide asks for it, or it costs something, but the numbers that reach training \
-            are the same; info = worth knowing. Exit code 0 without errors, 1 with errors (or warnings with \
-            --strict), 2 when the dataset cannot be read. --rules lists every rule with its source and effect; \
-            --explain RULE shows one.
+            are the same; info = worth knowing. Exit code 0 without errors, 1 with errors (with --strict: or \
+            warnings; rules that are ignored never count), 2 when the dataset cannot be read.
+
+            Settings come from faceprep.toml at the dataset's root (or --config FILE; --no-config skips it), then \
+            the command line: --select and --ignore take rule ids, prefixes (AUDIO), severities (W-) or both \
+            (W-AUDIO); --severity RULE=level re-grades a rule. --show-config prints the settings in force and \
+            where each came from. --rules lists every rule; --explain RULE shows one with its thresholds.
             """,
         version: FacePrepVersion.current
     )
@@ -29,7 +39,34 @@ struct ValidateCommand: EnvelopeCommand {
     var emotions: [String] = []
 
     @Option(name: .long, help: "The model you train: \(Rule.Model.allCases.map(\.rawValue).joined(separator: ", ")); the other model's rules are not checked.")
-    var model: Rule.Model = .both
+    var model: Rule.Model?
+
+    @Option(name: .long, parsing: .singleValue, help: "Check only these rules: ids, prefixes (AUDIO), severities (W-) or both (W-AUDIO); repeat or comma-separate.")
+    var select: [String] = []
+
+    @Option(name: .long, parsing: .singleValue, help: "Do not check these rules (same forms as --select).")
+    var ignore: [String] = []
+
+    @Option(name: .long, parsing: .singleValue, help: "Re-grade a rule: RULE=error|warning|info (repeat).")
+    var severity: [String] = []
+
+    @Option(name: .long, help: "The project config (default: faceprep.toml at the dataset's root).", completion: .file(extensions: ["toml"]))
+    var config: String?
+
+    @Flag(name: .long, help: "Ignore faceprep.toml.")
+    var noConfig = false
+
+    @Flag(name: .long, help: "Print the settings in force and where each came from, then exit.")
+    var showConfig = false
+
+    @Option(name: .long, help: "Output: \(ValidateOutputFormat.allCases.map(\.rawValue).joined(separator: ", ")) (--json is --output-format json).")
+    var outputFormat: ValidateOutputFormat = .text
+
+    @Flag(name: .long, help: "Count findings per rule.")
+    var statistics = false
+
+    @Flag(name: .long, help: "List every finding of a rule that fires on many files (text output groups them).")
+    var verbose = false
 
     @Flag(name: .long, help: "Exit 1 on warnings too.")
     var strict = false
@@ -37,13 +74,14 @@ struct ValidateCommand: EnvelopeCommand {
     @Flag(name: .long, help: "List every rule with its severity, source and effect.")
     var rules = false
 
-    @Option(name: .long, help: "Explain one rule (its id, with or without the E-/W-/I- prefix).")
+    @Option(name: .long, help: "Explain one rule (its id, with or without the E-/W-/I- prefix): source, why, thresholds in force, fix.")
     var explain: String?
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if !rules, explain == nil, dataset == nil { throw ValidationError("give the dataset folder (or --rules, or --explain RULE)") }
+        if !rules, explain == nil, dataset == nil, !showConfig { throw ValidationError("give the dataset folder (or --rules, --explain RULE or --show-config)") }
+        if noConfig, config != nil { throw ValidationError("--config and --no-config contradict each other") }
     }
 
     /// A rule as `--rules` and `--explain` print it.
@@ -55,57 +93,151 @@ struct ValidateCommand: EnvelopeCommand {
         let explanation: String
         let effect: String
         let fix: String
+        let thresholds: [String]
 
-        init(_ r: Rule) {
-            rule = r.id; severity = r.severity; sources = r.sources; model = r.model
+        init(_ r: Rule, settings: ValidationSettings) {
+            rule = r.id; severity = settings.severity(of: r); sources = r.sources; model = r.model
             explanation = r.explanation; effect = r.effect; fix = r.fix
+            thresholds = settings.thresholds.inForce(for: r.id)
         }
 
         var text: String {
             let scope = model == .both ? "" : " (\(model.rawValue) model only)"
             return "\(rule)  \(severity.rawValue), from the \(sources.map(\.rawValue).joined(separator: " + "))\(scope)\n"
-                + "    \(explanation)\n    what happens: \(effect)\n    fix: \(fix)"
+                + "    \(explanation)\n    what happens: \(effect)\n"
+                + (thresholds.isEmpty ? "" : "    thresholds: \(thresholds.joined(separator: "; "))\n")
+                + "    fix: \(fix)"
         }
+    }
+
+    /// One setting as `--show-config` prints it.
+    struct SettingInfo: Encodable {
+        let setting: String
+        let value: String
+        let origin: String
     }
 
     enum Results: Encodable {
-        case report(ValidationReport)
+        case report(ValidationReport, statistics: [RuleCount]?)
         case rules([RuleInfo])
+        case settings([SettingInfo])
 
         func encode(to encoder: Encoder) throws {
             switch self {
-            case let .report(report): try report.encode(to: encoder)
+            case let .report(report, statistics):
+                try report.encode(to: encoder)
+                if let statistics {
+                    var c = encoder.container(keyedBy: CodingKeys.self)
+                    try c.encode(statistics, forKey: .statistics)
+                }
             case let .rules(rules):
                 var c = encoder.container(keyedBy: CodingKeys.self)
                 try c.encode(rules, forKey: .rules)
+            case let .settings(settings):
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(settings, forKey: .settings)
             }
         }
 
-        private enum CodingKeys: String, CodingKey { case rules }
+        private enum CodingKeys: String, CodingKey { case rules, settings, statistics }
     }
 
+    struct RuleCount: Encodable {
+        let rule: String
+        let severity: Severity
+        let count: Int
+    }
+
+    /// The settings: defaults, then faceprep.toml, then the command line.
+    func settings() throws -> ValidationSettings {
+        var settings = ValidationSettings()
+        let file = config ?? dataset.map { $0 + "/" + ProjectConfig.fileName }
+        if !noConfig, let file {
+            if FileManager.default.fileExists(atPath: file) {
+                try ProjectConfig.apply(file, to: &settings)
+            } else if config != nil {
+                throw FormatError.unreadable(file, "no such file")
+            }
+        }
+        func list(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
+        if !select.isEmpty { settings.select = try list(select).map(RuleSelector.init); settings.origins["select"] = "--select" }
+        if !ignore.isEmpty { settings.ignore += try list(ignore).map(RuleSelector.init); settings.origins["ignore"] = (settings.origins["ignore"].map { $0 + " and " } ?? "") + "--ignore" }
+        for assignment in severity {
+            let (rule, level) = try ValidationSettings.severityAssignment(assignment)
+            settings.severities[rule] = level
+            settings.origins["severity.\(rule)"] = "--severity"
+        }
+        let names = list(emotions)
+        if !names.isEmpty { settings.emotions = names; settings.origins["emotions"] = "--emotions" }
+        if let model { settings.model = model; settings.origins["model"] = "--model" }
+        return settings
+    }
+
+    private var format: ValidateOutputFormat { output.json ? .json : outputFormat }
+
     func execute(progress: Progress) throws -> CommandResult<Results> {
+        let settings = try settings()
+        if showConfig { return showSettings(settings) }
         if let explain {
             let wanted = explain.uppercased()
-            let found = Rules.all.filter { $0.id == wanted || $0.id.dropFirst(2) == wanted }
+            let found = Rules.all.filter { $0.id == wanted || "\($0.severity.letter)-\($0.id)" == wanted }
             guard !found.isEmpty else {
                 throw CommandFailure(file: nil, message: "no rule \(explain)",
                                      hint: NameSuggestion.hint(for: wanted, in: Rules.all.map(\.id)) ?? "faceprep validate --rules lists them", exitCode: 2)
             }
-            let infos = found.map(RuleInfo.init)
+            let infos = found.map { RuleInfo($0, settings: settings) }
             return CommandResult(results: .rules(infos), status: .ok, text: infos.map(\.text).joined(separator: "\n"))
         }
         if rules {
-            let infos = Rules.all.filter { $0.applies(to: model) }.map(RuleInfo.init)
+            let infos = Rules.all.filter { $0.applies(to: settings.model ?? .both) && settings.checks($0) }.map { RuleInfo($0, settings: settings) }
             return CommandResult(results: .rules(infos), status: .ok, text: infos.map(\.text).joined(separator: "\n"))
         }
         guard let dataset else { throw ExitCode(2) }
         var options = ValidationOptions(framesPerSecond: frameRate.fps, progress: { progress.update($0) })
-        let names = emotions.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
-        if !names.isEmpty { options.emotions = names }
-        options.model = model
+        if let names = settings.emotions { options.emotions = names }
+        options.model = settings.model ?? .both
+        options.settings = settings
         let report = try DatasetValidator.validate(dataset, options: options)
-        return CommandResult(results: .report(report), status: report.exitCode(strict: strict) == 0 ? .ok : .findings,
-                             text: ValidationReportText.render(report))
+        let status: CommandStatus = report.exitCode(strict: strict) == 0 ? .ok : .findings
+        let counts = FindingGroups.statistics(report.findings).map { RuleCount(rule: $0.rule, severity: $0.severity, count: $0.count) }
+        let text: String
+        switch format {
+        case .text, .json:
+            var body = ValidationReportText.render(report, verbose: verbose)
+            if statistics {
+                body += "\n\n" + (counts.isEmpty ? "no findings" : Table.render([["count", "rule", "severity"]] + counts.map { ["\($0.count)", $0.rule, $0.severity.rawValue] }))
+            }
+            text = body
+        case .sarif:
+            let log = SARIFReport.make(report, settings: settings, version: FacePrepVersion.current)
+            text = String(decoding: try JSONSerialization.data(withJSONObject: log, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), as: UTF8.self)
+        case .github:
+            text = GitHubAnnotations.render(report)
+        case .junit:
+            text = JUnitReport.render(report, settings: settings)
+        }
+        return CommandResult(results: .report(report, statistics: statistics ? counts : nil), status: status, text: text)
+    }
+
+    private func showSettings(_ settings: ValidationSettings) -> CommandResult<Results> {
+        var rows: [SettingInfo] = []
+        func origin(_ key: String) -> String { settings.origins[key] ?? "default" }
+        rows.append(SettingInfo(setting: "model", value: (settings.model ?? .both).rawValue, origin: origin("model")))
+        rows.append(SettingInfo(setting: "emotions", value: (settings.emotions ?? ValidationOptions.guideEmotions).joined(separator: ", "), origin: origin("emotions")))
+        rows.append(SettingInfo(setting: "select", value: settings.select.isEmpty ? "ALL" : settings.select.map(\.text).joined(separator: ", "), origin: origin("select")))
+        rows.append(SettingInfo(setting: "ignore", value: settings.ignore.map(\.text).joined(separator: ", "), origin: origin("ignore")))
+        for (rule, level) in settings.severities.sorted(by: { $0.key < $1.key }) {
+            rows.append(SettingInfo(setting: "severity.\(rule)", value: level.rawValue, origin: origin("severity.\(rule)")))
+        }
+        for entry in settings.pathIgnores {
+            rows.append(SettingInfo(setting: "per-path-ignores.\"\(entry.pattern)\"", value: entry.rules.map(\.text).joined(separator: ", "), origin: origin("per-path-ignores.\(entry.pattern)")))
+        }
+        for d in ValidationThresholds.descriptors {
+            let value = settings.thresholds[keyPath: d.path]
+            rows.append(SettingInfo(setting: "thresholds.\(d.key)", value: "\(value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)) \(d.unit)",
+                                    origin: origin("thresholds.\(d.key)")))
+        }
+        let text = Table.render([["setting", "value", "from"]] + rows.map { [$0.setting, $0.value, $0.origin] })
+        return CommandResult(results: .settings(rows), status: .ok, text: text)
     }
 }

@@ -3,14 +3,14 @@ import Foundation
 
 /// The human form of a validation report: findings by severity then file, then a summary table.
 enum ValidationReportText {
-    static func render(_ report: ValidationReport) -> String {
+    static func render(_ report: ValidationReport, verbose: Bool = false) -> String {
         var lines: [String] = []
         let titles: [Severity: (String, String)] = [.error: ("error", "errors"), .warning: ("warning", "warnings"), .info: ("info", "info")]
         for severity in Severity.allCases {
             let group = report.findings.filter { $0.severity == severity }
             guard !group.isEmpty, let title = titles[severity] else { continue }
             lines.append("\(title.1.capitalized) (\(group.count))")
-            lines += group.map { "  " + $0.line }
+            lines += FindingGroups.lines(group, verbose: verbose).map { "  " + $0 }
             lines.append("")
         }
         let s = report.summary

@@ -150,18 +150,18 @@ extension ValidationContext {
     }
 
     private func checkFormat(_ audio: AudioSummary) {
-        if audio.sampleRate < 16000 {
-            add(Rules.audioRate, audio.file, "\(audio.sampleRate) Hz, needs ≥ 16000 Hz")
+        if Double(audio.sampleRate) < thresholds.audioMinSampleRate {
+            add(Rules.audioRate, audio.file, "\(audio.sampleRate) Hz, the guide asks for ≥ \(format(thresholds.audioMinSampleRate)) Hz")
         }
-        if audio.encoding == .pcm, audio.bitsPerSample < 16 {
-            add(Rules.audioDepth, audio.file, "\(audio.bitsPerSample)-bit PCM, needs ≥ 16 bits")
+        if audio.encoding == .pcm, Double(audio.bitsPerSample) < thresholds.audioMinBits {
+            add(Rules.audioDepth, audio.file, "\(audio.bitsPerSample)-bit PCM, the guide asks for ≥ \(format(thresholds.audioMinBits)) bits")
         }
         if audio.channelCount > 1 {
             add(Rules.audioChannels, audio.file, "\(audio.channelCount) channels; the framework averages them to mono")
         }
-        if audio.levels.isSilent {
-            add(Rules.audioSilent, audio.file, String(format: "RMS %.1f dBFS", audio.levels.rmsDecibels))
-        } else if audio.levels.isClipped {
+        if audio.levels.rmsDecibels < thresholds.audioSilentDBFS {
+            add(Rules.audioSilent, audio.file, String(format: "RMS %.1f dBFS, under %@ dBFS", audio.levels.rmsDecibels, format(thresholds.audioSilentDBFS)))
+        } else if audio.levels.clippedFraction * 100 > thresholds.audioClippedPercent {
             add(Rules.audioClipped, audio.file, String(format: "%.2f%% of samples at full scale", audio.levels.clippedFraction * 100))
         }
     }

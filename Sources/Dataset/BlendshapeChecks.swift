@@ -143,8 +143,9 @@ extension ValidationContext {
             let template = config.effectiveTemplateBBSize
             let diagonal = box.diagonal, height = box.size.y
             let ratio = diagonal / template
-            let matchesDiagonal = abs(ratio - 1) <= 0.01
-            let matchesHeight = height > 0 && abs(template / height - 1) <= 0.01
+            let tolerance = thresholds.templateSizeTolerancePercent / 100
+            let matchesDiagonal = abs(ratio - 1) <= tolerance
+            let matchesHeight = height > 0 && abs(template / height - 1) <= tolerance
             if matchesHeight, !matchesDiagonal {
                 add(Rules.bsTemplateHeight, file, String(format: "templateBBSize %.4g is the neutral's height; the SDK divides the diagonal %.4g by it, so every strength acts %.3g× as strongly as with templateBBSize = the diagonal",
                                                          template, diagonal, ratio * ratio))

@@ -96,7 +96,7 @@ extension ValidationContext {
             summary.frameRateSource = options.framesPerSecond == nil ? "default (no cache states one; set --fps)" : "--fps"
         }
         summary.framesPerSecond = framesPerSecond
-        if framesPerSecond < 29.5 {
+        if framesPerSecond < thresholds.minFramesPerSecond {
             add(Rules.cacheFrameRateLow, "cache/", "\(format(framesPerSecond)) fps")
         }
         checkDiffusionFrameRate()
@@ -132,21 +132,25 @@ extension ValidationContext {
             if !file.hasPrefix("cache/tongue") {
                 if summary.frameCount <= 1 {
                     add(Rules.cacheTooShort, file, "\(summary.frameCount) frame\(summary.frameCount == 1 ? "" : "s")")
-                } else if seconds <= 0.2 + 1e-9 {
+                } else if seconds <= thresholds.diffusionMinSeconds + 1e-9 {
                     add(Rules.cacheTooShortDiffusion, file, String(format: "%.3f s (%d frames at %@ fps)", seconds, summary.frameCount, format(framesPerSecond)))
                 }
-                if seconds < 3 || seconds > 30 {
-                    add(Rules.cacheDuration, file, String(format: "%.2f s (%d frames), recommended 3–30 s", seconds, summary.frameCount))
+                if seconds < thresholds.shotMinSeconds || seconds > thresholds.shotMaxSeconds {
+                    add(Rules.cacheDuration, file, String(format: "%.2f s (%d frames), recommended %@–%@ s", seconds, summary.frameCount,
+                                                          format(thresholds.shotMinSeconds), format(thresholds.shotMaxSeconds)))
                 }
             }
             // A shot in another scale, place or vertex order is reported as such; its "motion" would only echo that.
-            if let head = summary.headMotion, !head.passed, summary.comparison?.problem == nil {
+            let comparisonProblem = summary.comparison?.problem(scaleRatio: thresholds.cacheScaleRatio, offset: thresholds.cacheOffsetFraction,
+                                                                reorder: thresholds.cacheReorderFraction)
+            if let head = summary.headMotion, head.maxRotationDegrees >= thresholds.headRotationDegrees || head.maxTranslationPercent >= thresholds.headTranslationPercent,
+               comparisonProblem == nil {
                 add(Rules.headMotion, file, String(format: "the head moves rigidly: up to %.2f° of rotation and %.3g mesh units (%.2f%% of the head height) of translation of its centre, worst at frame %d (0-based); limits %.2f° and %.2f%%",
                                                    head.maxRotationDegrees, head.maxTranslation, head.maxTranslationPercent, head.worstFrame,
-                                                   HeadMotion.rotationLimitDegrees, HeadMotion.translationLimitPercent),
+                                                   thresholds.headRotationDegrees, thresholds.headTranslationPercent),
                     fix: stabilizeFix)
             }
-            if let comparison = summary.comparison, let problem = comparison.problem {
+            if let comparison = summary.comparison, let problem = comparisonProblem {
                 // A tongue is compared after its rigid motion is removed (it rides the jaw).
                 let tongueNote: String
                 switch summary.tongueAlignment {

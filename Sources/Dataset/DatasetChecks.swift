@@ -3,8 +3,8 @@ extension ValidationContext {
         summary.shots = shots.count
         summary.totalFrames = skinCaches.values.reduce(0) { $0 + $1.frameCount }
         summary.totalSeconds = Double(summary.totalFrames) / framesPerSecond
-        if shots.count < 50 {
-            add(Rules.datasetShots, "cache/skin/", "\(shots.count) shots, the guide recommends at least 50")
+        if Double(shots.count) < thresholds.datasetMinShots {
+            add(Rules.datasetShots, "cache/skin/", "\(shots.count) shot\(shots.count == 1 ? "" : "s"), the guide recommends at least \(format(thresholds.datasetMinShots))")
         }
         var byEmotion: [String: [String]] = [:]
         var untagged: [String] = []
@@ -22,8 +22,8 @@ extension ValidationContext {
             return ValidationReport.EmotionSummary(emotion: emotion, shots: tagged.count, seconds: Double(frames) / framesPerSecond)
         }
         summary.untaggedShots = untagged.count
-        for entry in summary.emotions where entry.shots < 3 {
-            add(Rules.datasetEmotion, "cache/skin/", "emotion '\(entry.emotion)' has \(entry.shots) shot\(entry.shots == 1 ? "" : "s"), needs at least 3")
+        for entry in summary.emotions where Double(entry.shots) < thresholds.emotionMinShots {
+            add(Rules.datasetEmotion, "cache/skin/", "emotion '\(entry.emotion)' has \(entry.shots) shot\(entry.shots == 1 ? "" : "s"), needs at least \(format(thresholds.emotionMinShots))")
         }
         if !untagged.isEmpty {
             let list = untagged.prefix(5).joined(separator: ", ") + (untagged.count > 5 ? ", …" : "")

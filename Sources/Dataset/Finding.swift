@@ -17,9 +17,10 @@ public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
 /// One problem found in a dataset: which rule, which file, what was found against what was
 /// expected, and how to fix it.
 public struct Finding: Sendable, Codable, Equatable {
-    /// Rule id, e.g. `E-AUDIO-RATE`.
+    /// Rule id, e.g. `AUDIO-RATE`.
     public let rule: String
-    public let severity: Severity
+    /// The rule's severity in this run (its default, or a project config's).
+    public internal(set) var severity: Severity
     /// Path relative to the dataset root.
     public let file: String
     /// What was found and what was expected.
@@ -35,6 +36,9 @@ public struct Finding: Sendable, Codable, Equatable {
         self.fix = fix ?? rule.fix
     }
 
-    /// One line: `E-AUDIO-RATE audio/cp3.wav: 8000 Hz, needs ≥ 16000 Hz — resample …`.
+    /// One line: `AUDIO-RATE audio/cp3.wav: 8000 Hz, needs ≥ 16000 Hz — resample …`.
     public var line: String { "\(rule) \(file): \(message) — \(fix)" }
+
+    /// The severity's letter and the id, `W-AUDIO-RATE`: how a finding is quoted with its severity.
+    public var code: String { "\(severity.letter)-\(rule)" }
 }

@@ -61,8 +61,9 @@ extension ValidationContext {
             }
             add(Rules.scaleUnits, DatasetFiles.skinNeutral, String(format: "the head is %.4g units tall: this looks like %@, not centimetres (×%g to convert): %@", height, unit, factor, consequence),
                 fix: String(format: "re-export in centimetres, or scale every cache, neutral, delta and jaw keypoint by %g", factor))
-        } else if let gap, gap <= 0.35, gap > 0 {
-            add(Rules.eyeGap, DatasetFiles.eyeList, String(format: "the neutral's mean upper − lower lid gap is %.3g, at or under the mask's 0.35: every frame with eyes as open as the neutral is dropped from training", gap))
+        } else if let gap, gap <= thresholds.eyeOpenThreshold, gap > 0 {
+            add(Rules.eyeGap, DatasetFiles.eyeList, String(format: "the neutral's mean upper − lower lid gap is %.3g, at or under the mask's %@: every frame with eyes as open as the neutral is dropped from training",
+                                                           gap, format(thresholds.eyeOpenThreshold)))
         }
     }
 

@@ -21,8 +21,10 @@ public struct Rule: Sendable, Codable, Equatable {
         case regression, diffusion, both
     }
 
-    /// `E-…`, `W-…` or `I-…`.
+    /// The stable id, written out whole where the rule is declared (grep finds it), e.g.
+    /// `HEAD-MOTION`. It does not carry the severity, which a project config may change.
     public let id: String
+    /// The default severity.
     public let severity: Severity
     /// What the rule requires and why.
     public let explanation: String
@@ -35,9 +37,9 @@ public struct Rule: Sendable, Codable, Equatable {
     /// The usual fix, unless a finding says something more specific.
     public let fix: String
 
-    init(_ severity: Severity, _ name: String, _ explanation: String, sources: [Source], effect: String,
+    init(_ id: String, _ severity: Severity, _ explanation: String, sources: [Source], effect: String,
          model: Model = .both, fix: String) {
-        self.id = "\(severity.letter)-\(name)"
+        self.id = id
         self.severity = severity
         self.explanation = explanation
         self.sources = sources

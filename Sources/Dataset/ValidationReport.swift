@@ -46,6 +46,8 @@ public struct ValidationOptions: Sendable {
     public var progress: @Sendable (String) -> Void
     /// The model to be trained: rules of the other model are not checked.
     public var model: Rule.Model = .both
+    /// Rule selection, severities, per-path ignores and thresholds (faceprep.toml and the command line).
+    public var settings = ValidationSettings()
 
     public init(framesPerSecond: Double? = nil, emotions: [String] = ValidationOptions.guideEmotions,
                 progress: @escaping @Sendable (String) -> Void = { _ in }) {

@@ -50,9 +50,14 @@ final class ValidationContext {
     }
 
     func add(_ rule: Rule, _ file: String, _ message: String, fix: String? = nil) {
-        guard rule.applies(to: options.model) else { return }
-        findings.append(Finding(rule, file: file, message, fix: fix))
+        guard rule.applies(to: options.model), options.settings.reports(rule, file: file) else { return }
+        var finding = Finding(rule, file: file, message, fix: fix)
+        finding.severity = options.settings.severity(of: rule)
+        findings.append(finding)
     }
+
+    /// The thresholds in force.
+    var thresholds: ValidationThresholds { options.settings.thresholds }
 
     var sortedFindings: [Finding] {
         findings.sorted { ($0.severity, $0.file, $0.rule, $0.message) < ($1.severity, $1.file, $1.rule, $1.message) }

@@ -36,14 +36,14 @@ struct ICTRigDatasetTests {
             #expect(shot.summary!.maxRotationDegrees <= 0.02 && shot.summary!.maxTranslationPercent <= 0.01)
         }
         let validation = try DatasetValidator.validate(root)
-        let head = validation.findings.filter { $0.rule == "E-HEAD-MOTION" }.map(\.file)
+        let head = validation.findings.filter { $0.code == "E-HEAD-MOTION" }.map(\.file)
         #expect(head == ["cache/skin/shot02_neutral/shot02_neutral.xml", "cache/skin/shot04_neutral/shot04_neutral.xml"])
-        let fix = try #require(validation.findings.first { $0.rule == "E-HEAD-MOTION" }?.fix)
+        let fix = try #require(validation.findings.first { $0.code == "E-HEAD-MOTION" }?.fix)
         #expect(fix.hasPrefix("faceprep stabilize \(root) --out \(root)-stabilized "), "\(fix)")
         // The tongue rides the jaw (25° at jawOpen 1) and is no offset, scale or order error.
         let tongue = validation.findings.filter { $0.file.hasPrefix("cache/tongue") }
         #expect(tongue.isEmpty, "\(tongue)")
-        #expect(validation.findings.allSatisfy { $0.severity != .error || $0.rule == "E-HEAD-MOTION" }, "\(validation.findings)")
+        #expect(validation.findings.allSatisfy { $0.severity != .error || $0.code == "E-HEAD-MOTION" }, "\(validation.findings)")
     }
 
     @Test("stabilize DATASET --out D: every shot static after, within 0.05 mm of the motion-free truth, tongue included, formats kept")
@@ -116,7 +116,7 @@ struct ICTRigDatasetTests {
         let cache = try VertexCacheIO.read(file)
         try VertexCacheIO.write(try withPositions(cache, cache.positions.map { $0 * 1.5 }), to: file)
         var findings = try DatasetValidator.validate(root).findings.filter { $0.file.hasPrefix("cache/tongue") }
-        #expect(findings.map(\.rule) == ["E-CACHE-SCALE"], "\(findings)")
+        #expect(findings.map(\.code) == ["E-CACHE-SCALE"], "\(findings)")
         #expect(findings.first?.message.contains("tongue neutral's after removing the tongue's rigid motion") == true, "\(findings)")
 
         let v = cache.vertexCount
@@ -126,6 +126,6 @@ struct ICTRigDatasetTests {
         }
         try VertexCacheIO.write(try withPositions(cache, reversed), to: file)
         findings = try DatasetValidator.validate(root).findings.filter { $0.file.hasPrefix("cache/tongue") }
-        #expect(findings.map(\.rule) == ["E-CACHE-ORDER"], "\(findings)")
+        #expect(findings.map(\.code) == ["E-CACHE-ORDER"], "\(findings)")
     }
 }

@@ -114,7 +114,7 @@ struct SolveTests {
             try SolveRun.run(root)
         } throws: { error in
             guard let problems = error as? BlendshapeSetup.Problems else { return false }
-            return problems.findings.contains { $0.rule == "E-BS-CONFIG" && $0.message.contains("numPoses is 23") }
+            return problems.findings.contains { $0.code == "E-BS-CONFIG" && $0.message.contains("numPoses is 23") }
         }
         try FileManager.default.removeItem(atPath: "\(root)/\(DatasetFiles.bsSkin)")
         #expect(throws: BlendshapeSetup.Problems.self) { try SolveRun.run(root) }

@@ -60,7 +60,7 @@ struct SyncTests {
 
         // validate turns the confident offsets into SYNC-OFFSET warnings on those shots' audio, and only those.
         let validation = try DatasetValidator.validate(root)
-        let flagged = Set(validation.findings.filter { $0.rule == "W-SYNC-OFFSET" }.map(\.file))
+        let flagged = Set(validation.findings.filter { $0.code == "W-SYNC-OFFSET" }.map(\.file))
         let expected = Set(zip(report.shots, delays).filter { $0.0.verdict == .offset }.map { "audio/\($0.0.shot).wav" })
         #expect(flagged == expected)
         #expect(flagged.count >= 15)
@@ -119,7 +119,7 @@ struct SyncTests {
         #expect(report.shots[2].doubt?.contains("does not move") == true)
         #expect(report.shots[3].confidentLag == 2)
         let validation = try DatasetValidator.validate(root)
-        #expect(Set(validation.findings.filter { $0.rule == "W-SYNC-OFFSET" }.map(\.file)) == ["audio/\(shots[3]).wav"])
+        #expect(Set(validation.findings.filter { $0.code == "W-SYNC-OFFSET" }.map(\.file)) == ["audio/\(shots[3]).wav"])
     }
 
     @Test("augmented tracks shifted by k samples are reported with their shift; unshifted ones are in sync")
@@ -142,7 +142,7 @@ struct SyncTests {
             #expect((track.verdict == .offset) == (abs(k) > 80), "\(track.shot)")
         }
         let validation = try DatasetValidator.validate(root)
-        let drifting = Set(validation.findings.filter { $0.rule == "W-AUG-DRIFT" }.map(\.file))
+        let drifting = Set(validation.findings.filter { $0.code == "W-AUG-DRIFT" }.map(\.file))
         #expect(drifting == Set(zip(shots, shifts).filter { abs($0.1) > 80 }.map { "audio/aug/voice1/\($0.0).wav" }))
     }
 }

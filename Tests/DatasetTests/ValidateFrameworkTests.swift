@@ -128,10 +128,10 @@ struct ValidateFrameworkTests {
         let root = try datasetCopy()
         try rescale(root, by: factor)
         let report = try DatasetValidator.validate(root)
-        let units = report.findings.filter { $0.rule == "E-SCALE-UNITS" }
+        let units = report.findings.filter { $0.code == "E-SCALE-UNITS" }
         #expect(units.map(\.file) == [DatasetFiles.skinNeutral])
         #expect(units.first?.message.contains(fix) == true, "\(units)")
-        #expect(!report.findings.contains { $0.rule == "E-EYE-GAP" }, "the units finding says it all")
+        #expect(!report.findings.contains { $0.code == "E-EYE-GAP" }, "the units finding says it all")
     }
 
     @Test("augmented tracks pair by substring: a name containing another shot's is an error, a suffix is fine")
@@ -161,14 +161,14 @@ struct ValidateFrameworkTests {
         synthesis.format = .npy
         try DatasetSynthesizer.write(to: root, options: synthesis)
         var options = ValidationOptions(framesPerSecond: fps)
-        let findings = try DatasetValidator.validate(root, options: options).findings.filter { $0.rule == "E-FPS-DIFFUSION" }
+        let findings = try DatasetValidator.validate(root, options: options).findings.filter { $0.code == "E-FPS-DIFFUSION" }
         if let error {
             #expect(findings.count == 1 && findings[0].message.contains(error), "\(findings)")
         } else {
             #expect(findings.isEmpty, "\(findings)")
         }
         options.model = .regression
-        #expect(!(try DatasetValidator.validate(root, options: options).findings.contains { $0.rule == "E-FPS-DIFFUSION" }))
+        #expect(!(try DatasetValidator.validate(root, options: options).findings.contains { $0.code == "E-FPS-DIFFUSION" }))
     }
 
     @Test("float indices: an error in the eye list for the diffusion model, a warning elsewhere")
@@ -219,7 +219,7 @@ struct ValidateFrameworkTests {
         let root = try datasetCopy()
         try FileManager.default.moveItem(atPath: "\(root)/audio/\(firstShot).wav", toPath: "\(root)/audio/\(firstShot.uppercased()).wav")
         let findings = try DatasetValidator.validate(root).findings.filter { $0.file.hasPrefix("audio/") && !$0.file.hasPrefix("audio/aug") }
-        #expect(findings.map(\.rule) == ["E-AUDIO-MISSING"], "\(findings)")
+        #expect(findings.map(\.code) == ["E-AUDIO-MISSING"], "\(findings)")
         #expect(findings.first?.message.contains("differs only in case") == true)
         #expect(findings.first?.fix.hasPrefix("mv ") == true)
     }

@@ -27,7 +27,7 @@ func datasetCopy() throws -> String {
 
 /// (rule, file) pairs of a report.
 func findingKeys(_ report: ValidationReport) -> Set<String> {
-    Set(report.findings.map { "\($0.rule) \($0.file)" })
+    Set(report.findings.map { "\($0.code) \($0.file)" })
 }
 
 /// Validates `root` before and after `fault`, returning the findings the fault added.
