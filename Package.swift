@@ -14,7 +14,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
@@ -35,10 +34,16 @@ let package = Package(
             providers: [.apt(["libfftw3-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+
         .target(
             name: "Linalg",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW",
+                "CBLAS", "CLAPACKE", "CFFTW", "CZlib",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
@@ -46,7 +51,7 @@ let package = Package(
         ),
         .target(
             name: "Formats",
-            dependencies: ["Linalg", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: ["Linalg"],
             exclude: ["README.md"]
         ),
         .target(name: "Analysis", dependencies: ["Linalg"], exclude: ["README.md"]),

@@ -1,7 +1,5 @@
+import Linalg
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 
 /// The .xml half of a Maya geometry cache: cache type, time range, sampling and channels.
 ///
@@ -52,18 +50,20 @@ public struct MayaCacheDescription: Sendable, Equatable {
         self.channels = channels
     }
 
+    /// Descriptions larger than this are refused unread (Maya writes a few kilobytes).
+    static let maxDescriptionBytes = 4 << 20
+
     /// Parses the XML at `path`.
     public static func read(_ path: String) throws -> MayaCacheDescription {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FormatError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
+        let buffer = try ByteBuffer.mapFile(path)
+        guard buffer.count <= maxDescriptionBytes else {
+            throw FormatError(file: path, .wholeFile, "\(buffer.count.formatted) bytes; a cache description is a few kilobytes (at most \(maxDescriptionBytes.formatted) accepted)")
         }
-        let collector = ElementCollector()
-        let parser = XMLParser(data: data)
-        parser.delegate = collector
-        guard parser.parse() else {
-            throw FormatError(file: path, .element("line \(parser.lineNumber)"),
-                              "not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "parse error")")
+        let parsed: (root: String, elements: [StrictXML.Element])
+        do { parsed = try StrictXML.elements(buffer.bytes(at: 0, count: buffer.count) ?? []) } catch let failure as StrictXML.Failure {
+            throw FormatError(file: path, .element("line \(failure.line)"), "not well-formed XML: \(failure.message)")
         }
+        let collector = (root: Optional(parsed.root), elements: parsed.elements)
         guard collector.root == "Autodesk_Cache_File" else {
             throw FormatError(file: path, .element("<\(collector.root ?? "?")>"), "not a Maya cache description (root element is not <Autodesk_Cache_File>)")
         }
@@ -91,6 +91,10 @@ public struct MayaCacheDescription: Sendable, Equatable {
         let timePerFrame = try integer(try attribute("cacheTimePerFrame", "TimePerFrame"), "<cacheTimePerFrame>")
         guard timePerFrame > 0 else { throw FormatError(file: path, .element("<cacheTimePerFrame>"), "TimePerFrame must be positive, is \(timePerFrame)") }
         guard end >= start else { throw FormatError(file: path, .element("<time Range=…>"), "end \(end) is before start \(start)") }
+        // The frame count must be representable: (end − start) / TimePerFrame + 1 without overflow.
+        guard case let (span, false) = end.subtractingReportingOverflow(start), span / timePerFrame < Int.max - 1 else {
+            throw FormatError(file: path, .element("<time Range=…>"), "the range \(start)-\(end) is too large")
+        }
         let version = (try? attribute("cacheVersion", "Version")) ?? ""
         var channels: [Channel] = []
         for element in collector.elements where element.parent == "Channels" {
@@ -134,26 +138,3 @@ public struct MayaCacheDescription: Sendable, Equatable {
     }
 }
 
-/// Collects every element's name, attributes and parent; the cache XML is small and flat.
-private final class ElementCollector: NSObject, XMLParserDelegate {
-    struct Element {
-        let name: String
-        let parent: String?
-        let attributes: [String: String]
-    }
-
-    var elements: [Element] = []
-    var root: String?
-    private var stack: [String] = []
-
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                qualifiedName: String?, attributes: [String: String] = [:]) {
-        if root == nil { root = elementName }
-        elements.append(Element(name: elementName, parent: stack.last, attributes: attributes))
-        stack.append(elementName)
-    }
-
-    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
-        _ = stack.popLast()
-    }
-}

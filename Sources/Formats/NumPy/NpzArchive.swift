@@ -1,6 +1,5 @@
 import Foundation
 import Linalg
-import ZIPFoundation
 
 /// A NumPy .npz archive: named arrays in a zip file (`np.savez` stores them, `np.savez_compressed`
 /// deflates them; both, and zip64, are read). Members are decompressed in memory, never to disk.
@@ -25,31 +24,23 @@ public struct NpzArchive: Sendable {
 
     /// Reads every member of the archive at `path`.
     public static func read(_ path: String) throws -> NpzArchive {
-        let archive: Archive
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            if !FileManager.default.fileExists(atPath: path) { throw FormatError.unreadable(path, "no such file") }
-            throw FormatError(file: path, .wholeFile, "not a readable zip archive (.npz): \(error)")
-        }
+        let zip = try ZipArchive(try ByteBuffer.mapFile(path), path: path)
         var keys: [String] = []
         var arrays: [String: NpyArray] = [:]
         var failures: [String: FormatError] = [:]
         var deflated: [String: Bool] = [:]
-        for entry in archive where entry.type == .file {
-            let key = entry.path.hasSuffix(".npy") ? String(entry.path.dropLast(4)) : entry.path
+        for entry in zip.entries where !entry.name.hasSuffix("/") {
+            let key = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
+            guard arrays[key] == nil, failures[key] == nil else {
+                failures[key + " (repeated)"] = FormatError(file: path, .element(key), "the archive holds two members named '\(entry.name)'")
+                continue
+            }
             keys.append(key)
-            deflated[key] = entry.isCompressed
-            let origin = "\(path)[\(key)]"
+            deflated[key] = entry.isDeflated
             do {
-                var data = Data()
-                data.reserveCapacity(Int(clamping: min(entry.uncompressedSize, 1 << 30)))
-                _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
-                arrays[key] = try NpyArray.parse(ByteBuffer(data), origin: origin)
+                arrays[key] = try NpyArray.parse(try zip.data(of: entry), origin: "\(path)[\(key)]")
             } catch let error as FormatError {
                 failures[key] = error
-            } catch {
-                failures[key] = FormatError(file: path, .element(key), "cannot extract member: \(error)")
             }
         }
         var result = NpzArchive(path: path, keys: keys, arrays: arrays, failures: failures)
@@ -60,15 +51,6 @@ public struct NpzArchive: Sendable {
     /// Writes `members` (key → .npy bytes, see `NpyWriter`) as a stored (uncompressed) archive, the
     /// layout `np.savez` produces, atomically.
     public static func write(_ members: [(key: String, npy: [UInt8])], to path: String) throws {
-        try AtomicFile.write(to: path) { temporary in
-            let archive = try Archive(url: URL(fileURLWithPath: temporary), accessMode: .create)
-            for member in members {
-                let bytes = member.npy
-                try archive.addEntry(with: member.key + ".npy", type: .file, uncompressedSize: Int64(bytes.count),
-                                     compressionMethod: .none) { position, size in
-                    Data(bytes[Int(position)..<(Int(position) + size)])
-                }
-            }
-        }
+        try AtomicFile.write(ZipArchive.stored(members.map { (name: $0.key + ".npy", bytes: $0.npy) }), to: path)
     }
 }
