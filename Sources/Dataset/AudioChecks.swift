@@ -150,6 +150,9 @@ extension ValidationContext {
     }
 
     private func checkFormat(_ audio: AudioSummary) {
+        if let first = audio.firstNonFinite {
+            add(Rules.audioNonFinite, audio.file, "\(audio.nonFiniteSamples) samples are NaN or infinite, the first at sample \(first / max(audio.channelCount, 1)) (\(String(format: "%.3f", Double(first / max(audio.channelCount, 1)) / Double(max(audio.sampleRate, 1)))) s)")
+        }
         if Double(audio.sampleRate) < thresholds.audioMinSampleRate {
             add(Rules.audioRate, audio.file, "\(audio.sampleRate) Hz, the guide asks for ≥ \(format(thresholds.audioMinSampleRate)) Hz")
         }

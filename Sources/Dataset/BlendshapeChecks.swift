@@ -73,7 +73,12 @@ extension ValidationContext {
                 return nil
             }
             expectedVertices = expectedVertices ?? array.shape[0]
-            return try? array.floats()
+            guard let values = try? array.floats() else { return nil }
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                add(Rules.bsArray, file, "'\(key)' vertex \(bad / 3) is \(values[bad]): the SDK solves with it, and every weight becomes NaN")
+                return nil
+            }
+            return values
         }
         if archive.arrays["neutral"] == nil, archive.failures["neutral"] == nil {
             add(Rules.bsPoseMissing, file, "no 'neutral' member")

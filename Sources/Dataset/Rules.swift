@@ -105,6 +105,9 @@ public enum Rules {
         sources: [.guide, .framework], effect: "audio in other files is not referenced by any clip", fix: "convert it to WAV (e.g. sox in.mp3 -b 16 out.wav)")
     static let audioUnreadable = Rule("AUDIO-UNREADABLE", .error, "Every WAV must be complete and readable.",
         sources: [.framework], effect: "soundfile (libsndfile) raises and training stops", fix: "re-export the audio")
+    static let audioNonFinite = Rule("AUDIO-NONFINITE", .error, "Audio samples must be finite numbers.",
+        sources: [.framework], effect: "libsndfile hands NaN or infinite float samples to the resampler and the network: every feature window that touches them is NaN, silently",
+        fix: "re-export the audio (as 16- or 24-bit PCM, which cannot hold NaN)")
     static let audioNotWav = Rule("AUDIO-NOT-WAV", .warning, "A .wav file should hold WAV data.",
         sources: [.guide], effect: "libsndfile reads FLAC, OGG or AIFF by content, so the framework trains on the same samples; FacePrep cannot analyse it",
         fix: "convert it to WAV (sox in.wav -b 16 out.wav)")
@@ -194,7 +197,7 @@ public enum Rules {
         fix: "rebuild the archive with the shot names as keys")
     static let xformExtraKey = Rule("XFORM-EXTRA-KEY", .warning, "Per-shot archives should hold members for shots only.",
         sources: [.guide], effect: "members that match no shot are never read", fix: "remove the extra members")
-    static let xformShape = Rule("XFORM-SHAPE", .error, "Jaw members must be [frames, N, 3] with N the jaw neutral's points; eye members [frames, 2, 2] (or [frames, 4]).",
+    static let xformShape = Rule("XFORM-SHAPE", .error, "Jaw members must be [frames, N, 3] with N the jaw neutral's points; eye members [frames, 2, 2] (or [frames, 4]); every value finite.",
         sources: [.framework], effect: "training stops: ValueError \"Channel size mismatch for \\\"jaw\\\"\" (or \"eye\")",
         fix: "re-export the shot's transforms")
     static let xformFrames = Rule("XFORM-FRAMES", .warning, "Per-shot transforms should have the shot's frame count.",
@@ -206,7 +209,7 @@ public enum Rules {
     static let xformCombineMistake = Rule("XFORM-COMBINE-MISTAKE", .error, "A member holds the string 'anim' or 'rotations' instead of an array: the guide's combine script saved np.load(file) (an NpzFile) rather than its array.",
         sources: [.guide, .framework], effect: "training reads a string array as the shot's channel and stops",
         fix: "combine with shots_caches[name] = np.load(file)['anim'] (or ['rotations'])")
-    static let xformSaccade = Rule("XFORM-SACCADE", .error, "eye_saccade_rotations.npy must be float32 [frames, 2].",
+    static let xformSaccade = Rule("XFORM-SACCADE", .error, "eye_saccade_rotations.npy must be float32 [frames, 2] of finite values.",
         sources: [.framework, .sdk], effect: "copied unchanged into network_data.npz as saccade_rot_matrix; the SDK reads it as float32 [N, 2] without a check",
         fix: "np.save(path, array.astype(np.float32))")
     static let xformBlink = Rule("XFORM-BLINK", .error, "eye_blink_keys.npy must be float32 [frames] with values in [0, 1].",
@@ -254,7 +257,7 @@ public enum Rules {
         cacheMissing, cacheMultiple, cacheName, cacheUnreadable, cacheNonFinite, cacheVertices, cacheFrameRate,
         cacheFrameRateLow, fpsDiffusion, cacheDtype, cacheDuration, cacheTooShort, cacheTooShortDiffusion, cacheScale, cacheOffset, cacheOrder,
         cacheMayaVariant, tongueMissing, tongueExtra, tongueFrames, headMotion, scaleUnits, eyeGap,
-        audioMissing, audioOrphan, audioFormat, audioUnreadable, audioNotWav, audioRate, audioDepth, audioShort, audioLong, audioChannels,
+        audioMissing, audioOrphan, audioFormat, audioUnreadable, audioNonFinite, audioNotWav, audioRate, audioDepth, audioShort, audioLong, audioChannels,
         audioSilent, audioClipped, augMissing, augExtra, augSuffix, augSubstring, augShort, augLong, syncOffset, augDrift,
         geomMissing, geomShape, geomDtype, geomSdkDtype, geomNotDelta, geomListStructure, geomListEyeCount, geomListRange, geomListDuplicate,
         geomListOrder, geomListFloat, geomListFloatHarmless, tongueRigid, tongueRigidFew,

@@ -222,6 +222,10 @@ public struct AudioSummary: Sendable {
     /// The fine envelope, for comparing augmented tracks with their originals (only kept when the
     /// dataset has augmented voices).
     public let envelope: TrackEnvelope?
+    /// Samples that are NaN or infinite (float WAVs can hold them).
+    public let nonFiniteSamples: Int
+    /// The first of them, as a sample index of the interleaved data.
+    public let firstNonFinite: Int?
 
     /// - Parameters:
     ///   - frames: the shot's animation frames at `framesPerSecond`, when the track has an animation.
@@ -233,6 +237,8 @@ public struct AudioSummary: Sendable {
         encoding = audio.encoding
         channelCount = audio.channelCount
         duration = audio.duration
+        firstNonFinite = audio.samples.firstIndex { !$0.isFinite }
+        nonFiniteSamples = firstNonFinite == nil ? 0 : audio.samples.reduce(0) { $0 + ($1.isFinite ? 0 : 1) }
         let mono = audio.mono()
         levels = AudioLevels(samples: mono)
         activity = frames.map { SpeechActivity.perFrame(mono, sampleRate: audio.sampleRate, frames: $0, framesPerSecond: framesPerSecond) }

@@ -33,6 +33,8 @@ extension ValidationContext {
                 let array = try NpyArray.read(layout.path(file))
                 if array.shape.count != 2 || array.shape[1] != 2 || array.dtype != .float32 {
                     add(Rules.xformSaccade, file, "\(array.dtype) \(array.shape), expected little-endian float32 [frames, 2]: copied unchanged into network_data.npz for the SDK")
+                } else if let values = try? array.floats(), let bad = values.firstIndex(where: { !$0.isFinite }) {
+                    add(Rules.xformSaccade, file, "value \(bad) is \(values[bad]): the SDK adds it to the eye rotations")
                 }
             } catch { add(Rules.xformSaccade, file, describe(error)) }
         }
@@ -91,6 +93,10 @@ extension ValidationContext {
             }
             if array.dtype.kind != .float && array.dtype.kind != .signedInteger {
                 add(Rules.xformShape, file, "member '\(key)' holds \(array.dtype.name), expected float32")
+                continue
+            }
+            if let values = try? array.floats(), let bad = values.firstIndex(where: { !$0.isFinite }) {
+                add(Rules.xformShape, file, "member '\(key)' holds \(values[bad]) at value \(bad): training targets must be finite")
                 continue
             }
             if array.dtype != .float32 || !exact {

@@ -23,6 +23,49 @@ public enum AtomicFile {
     /// Lets `produce` write a temporary file, then renames it to `path`; on any error the temporary is
     /// removed and `path` is left as it was.
     public static func write(to path: String, _ produce: (_ temporaryPath: String) throws -> Void) throws {
+        let temporary = try temporaryPath(for: path)
+        do {
+            try produce(temporary)
+            try FileRename.replace(path, with: temporary)
+            writtenCount.withLock { $0 += 1 }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            if error is FormatError { throw error }
+            throw FormatError.unreadable(path, "cannot write (\(OSReason.describe(error)))")
+        }
+    }
+
+    /// Writes files that belong together — a Maya cache's `.mc` then its `.xml` — so that no reader
+    /// ever sees a new one beside an old one: all are written to temporaries, the last path (the one
+    /// that names the others) is removed, then each is renamed into place in order. A kill between
+    /// renames leaves a data file without its description (clearly incomplete), never a mismatched pair.
+    public static func write(together files: [(bytes: [UInt8], path: String)]) throws {
+        var temporaries: [String] = []
+        defer { for t in temporaries { try? FileManager.default.removeItem(atPath: t) } }
+        for file in files {
+            let temporary = try temporaryPath(for: file.path)
+            temporaries.append(temporary)
+            do { try Data(file.bytes).write(to: URL(fileURLWithPath: temporary)) } catch {
+                throw FormatError.unreadable(file.path, "cannot write (\(OSReason.describe(error)))")
+            }
+        }
+        if let last = files.last?.path, FileManager.default.fileExists(atPath: last) {
+            do { try FileManager.default.removeItem(atPath: last) } catch {
+                throw FormatError.unreadable(last, "cannot replace (\(OSReason.describe(error)))")
+            }
+        }
+        for (file, temporary) in zip(files, temporaries) {
+            do { try FileRename.replace(file.path, with: temporary) } catch {
+                throw FormatError.unreadable(file.path, "cannot write (\(OSReason.describe(error)))")
+            }
+            writtenCount.withLock { $0 += 1 }
+        }
+        temporaries = []
+    }
+
+    /// A temporary name beside `path` that carries this process's id (`.<name>.<pid>.<uuid>.tmp`),
+    /// after removing those a killed run left there (their process no longer exists).
+    static func temporaryPath(for path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
@@ -32,15 +75,18 @@ public enum AtomicFile {
         guard isDirectory.boolValue else {
             throw FormatError.unreadable(path, "cannot write: \(directory.path) is a file, not a folder (\(OSReason.posix(ENOTDIR)))")
         }
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
-        do {
-            try produce(temporary)
-            try FileRename.replace(path, with: temporary)
-            writtenCount.withLock { $0 += 1 }
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            if error is FormatError { throw error }
-            throw FormatError.unreadable(path, "cannot write (\(OSReason.describe(error)))")
+        removeAbandonedTemporaries(of: url.lastPathComponent, in: directory.path)
+        return directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp").path
+    }
+
+    /// Removes `.<name>.<pid>.<uuid>.tmp` files whose process has ended.
+    static func removeAbandonedTemporaries(of name: String, in directory: String) {
+        let prefix = "." + name + "."
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".tmp") {
+            let middle = entry.dropFirst(prefix.count).dropLast(4).split(separator: ".")
+            guard middle.count == 2, let pid = Int32(middle[0]) else { continue }
+            if kill(pid, 0) == -1 && errno == ESRCH { try? FileManager.default.removeItem(atPath: directory + "/" + entry) }
         }
     }
 }

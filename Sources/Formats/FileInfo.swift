@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 
 /// What `faceprep info` reports about one file: its format and, by kind, the cache, array, archive or
@@ -134,7 +135,9 @@ public struct FileInfo: Sendable, Codable {
             info.dtype = audio.encoding == .float ? "float\(audio.bitsPerSample)" : "int\(audio.bitsPerSample)"
             return info
         case "json":
-            guard let data = FileManager.default.contents(atPath: path) else { throw FormatError.unreadable(path, "cannot read") }
+            let buffer = try ByteBuffer.mapFile(path)
+            guard buffer.count <= JSONFile.maxBytes else { throw FormatError(file: path, .wholeFile, "\(buffer.count.formatted) bytes; too large for a dataset's JSON file") }
+            let data = Data(buffer.bytes(at: 0, count: buffer.count) ?? [])
             if let syntax = JSONSyntax.firstError(in: Array(data)) {
                 throw FormatError(file: path, .element("line \(syntax.line), column \(syntax.column)"), "not valid JSON: \(syntax.message)")
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Linalg
 import TOMLKit
 
 /// A project's validate settings from `faceprep.toml` (at the dataset root, or `--config FILE`):
@@ -26,7 +27,10 @@ public enum ProjectConfig {
 
     /// Reads the config at `path` into `settings`, recording where each value came from.
     public static func apply(_ path: String, to settings: inout ValidationSettings) throws {
-        guard let data = FileManager.default.contents(atPath: path) else { throw FormatError.unreadable(path, "cannot read") }
+        let buffer: ByteBuffer
+        do { buffer = try ByteBuffer.map(path: path) } catch let error as ByteBufferError { throw FormatError.unreadable(path, "cannot read: \(error.reason)") }
+        guard buffer.count <= 1 << 20 else { throw UsageProblem(subject: path, problem: "\(buffer.count) bytes: too large for a faceprep.toml", hint: nil) }
+        let data = Data(buffer.bytes(at: 0, count: buffer.count) ?? [])
         let text = String(decoding: data, as: UTF8.self)
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let error as TOMLParseError {

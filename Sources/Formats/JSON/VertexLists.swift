@@ -1,3 +1,4 @@
+import Linalg
 import Foundation
 
 /// `geom/skin/eye_dist_vertex_list.json` and `lip_dist_vertex_list.json`:
@@ -35,11 +36,13 @@ public enum JSONFile {
         try decode(T.self, from: try contents(path), path: path)
     }
 
+    /// JSON files larger than this are refused unread.
+    static let maxBytes = 64 << 20
+
     private static func contents(_ path: String) throws -> Data {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FormatError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "cannot read" : "no such file")
-        }
-        return data
+        let buffer = try ByteBuffer.mapFile(path)
+        guard buffer.count <= maxBytes else { throw FormatError(file: path, .wholeFile, "\(buffer.count.formatted) bytes; JSON files of a dataset are small (at most \(maxBytes.formatted) accepted)") }
+        return Data(buffer.bytes(at: 0, count: buffer.count) ?? [])
     }
 
     /// Decodes `data` (the contents of `path`) as `T`, with errors naming the place in the file.

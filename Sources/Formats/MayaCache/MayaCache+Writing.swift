@@ -14,8 +14,14 @@ extension MayaCache {
             throw FormatError(file: path, .wholeFile, "\(fps) fps is not a whole number of Maya ticks per frame (6000 per second); choose another --fps")
         }
         let timePerFrame = Int(ticks.rounded())
-        let start = Int((cache.startFrame * Double(timePerFrame)).rounded())
-        let end = start + max(cache.frameCount - 1, 0) * timePerFrame
+        // Every tick written must fit the 32-bit TIME, STIM and ETIM fields.
+        let startTicks = (cache.startFrame * Double(timePerFrame)).rounded()
+        let endTicks = startTicks + Double(max(cache.frameCount - 1, 0)) * Double(timePerFrame)
+        guard startTicks.isFinite, startTicks >= Double(Int32.min), endTicks <= Double(Int32.max) else {
+            throw FormatError(file: path, .wholeFile, "start frame \(cache.startFrame) and \(cache.frameCount) frames at \(fps) fps give times outside a Maya cache's 32-bit ticks")
+        }
+        let start = Int(startTicks)
+        let end = Int(endTicks)
         let name = channelName ?? cache.source.channel ?? "faceprepShape"
         guard let vertexCount = Int32(exactly: cache.vertexCount) else {
             throw FormatError(file: path, .wholeFile, "too many vertices for a Maya cache")
@@ -45,8 +51,8 @@ extension MayaCache {
             timePerFrame: timePerFrame, channels: [.init(
                 name: name, type: double ? "DoubleVectorArray" : "FloatVectorArray", interpretation: "positions",
                 samplingType: "Regular", samplingRate: timePerFrame, startTime: start, endTime: end)])
-        try AtomicFile.write(out.bytes, to: base + (container == .for4 ? ".mc" : ".mcx"))
-        try AtomicFile.write(Array(description.xml.utf8), to: base + ".xml")
+        // The .xml names the data: it goes last, and the old one is removed first.
+        try AtomicFile.write(together: [(out.bytes, base + (container == .for4 ? ".mc" : ".mcx")), (Array(description.xml.utf8), base + ".xml")])
     }
 
     /// Writes a chunk header, the data `body` produces, then pads to the container's alignment; the

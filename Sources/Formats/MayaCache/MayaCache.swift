@@ -53,9 +53,16 @@ public enum MayaCache {
             for block in binary.frames { frames.append((file, buffer, block.time ?? binary.startTime, block)) }
         }
         frames.sort { $0.time < $1.time }
+        if let duplicate = zip(frames, frames.dropFirst()).first(where: { $0.0.time == $0.1.time }) {
+            throw FormatError(file: duplicate.1.file, .byteOffset(duplicate.1.block.channels.first?.dataOffset ?? 0),
+                              "two frame blocks share time \(duplicate.1.time): the training framework would read both as frames")
+        }
         if let description {
             // Sub-frame samples (…Frame<N>Tick<M>.mc, or extra samples in one file) are not frames of the shot.
-            let onGrid = frames.filter { ($0.time - description.startTime) % description.timePerFrame == 0 }
+            let onGrid = frames.filter {
+                let (offset, overflow) = $0.time.subtractingReportingOverflow(description.startTime)
+                return !overflow && offset % description.timePerFrame == 0
+            }
             if onGrid.count < frames.count {
                 notes.append("\(frames.count - onGrid.count) sub-frame samples skipped: only whole frames are read")
                 frames = onGrid
@@ -89,6 +96,9 @@ public enum MayaCache {
             throw FormatError(file: firstFrame.file, .element("frame 0"), "channel '\(chosen)' missing")
         }
         let vertexCount = firstBlock.elementCount
+        guard vertexCount > 0 else {
+            throw FormatError(file: firstFrame.file, .byteOffset(firstBlock.dataOffset), "channel '\(chosen)' holds 0 vertices (0-byte frames are refused)")
+        }
         var segments: [CacheFrames.Segment] = []
         segments.reserveCapacity(frames.count)
         var storedType = ""
@@ -132,9 +142,14 @@ public enum MayaCache {
             } else {
                 notes.append("channel '\(chosen)' is not listed in the .xml")
             }
-            let irregular = frames.enumerated().first { $0.element.time != description.startTime + $0.offset * description.timePerFrame }
+            func expectedTime(_ index: Int) -> Int? {
+                let (step, o1) = index.multipliedReportingOverflow(by: description.timePerFrame)
+                let (time, o2) = description.startTime.addingReportingOverflow(step)
+                return o1 || o2 ? nil : time
+            }
+            let irregular = frames.enumerated().first { $0.element.time != expectedTime($0.offset) }
             if let bad = irregular {
-                notes.append("frame \(bad.offset) is at time \(bad.element.time), expected \(description.startTime + bad.offset * description.timePerFrame): irregular sampling")
+                notes.append("frame \(bad.offset) is at time \(bad.element.time), expected \(expectedTime(bad.offset).map(String.init) ?? "a time out of range"): irregular sampling")
             }
         }
 

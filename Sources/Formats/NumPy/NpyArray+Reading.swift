@@ -60,10 +60,17 @@ extension NpyArray {
         guard case let .sequence(dims)? = dict["shape"] else { throw fail(headerStart, "header has no 'shape' tuple") }
         var shape: [Int] = []
         var elements = 1
+        // Strides multiply the non-zero dimensions: they must fit too, even when a zero makes the array empty.
+        var stride = dtype.itemSize
         for dim in dims {
             guard case let .integer(n) = dim, n >= 0 else { throw fail(headerStart, "shape \(dims) has a negative or non-integer dimension") }
             let (product, overflow) = elements.multipliedReportingOverflow(by: n)
             guard !overflow else { throw fail(headerStart, "shape \(dims.count)-D product overflows") }
+            if n > 0 {
+                let (s, o) = stride.multipliedReportingOverflow(by: n)
+                guard !o, s <= buffer.count || product == 0 ? !o : true else { throw fail(headerStart, "shape \(dims): its strides overflow") }
+                stride = s
+            }
             shape.append(n)
             elements = product
         }

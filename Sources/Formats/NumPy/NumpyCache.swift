@@ -32,6 +32,9 @@ public enum NumpyCache {
             bytes.append(floats: try array.floats(), width: 4, .littleEndian)
             array = try NpyArray.parse(ByteBuffer(NpyWriter.assemble(dtype: .float32, shape: array.shape, body: bytes.bytes)), origin: path)
         }
+        guard array.shape[0] == 0 || array.shape[1] > 0 else {
+            throw FormatError(file: path, .element("shape"), "shape \(array.shape): \(array.shape[0]) frames of 0 vertices (0-byte frames are refused)")
+        }
         let frameBytes = array.shape[1] * 3 * array.dtype.itemSize
         let encoding = NumericEncoding.float(bytes: array.dtype.itemSize, array.dtype.byteOrder)
         let segments = (0..<array.shape[0]).map {

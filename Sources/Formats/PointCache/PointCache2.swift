@@ -33,6 +33,7 @@ public enum PointCache2 {
         }
         guard points >= 0 else { throw FormatError(file: path, .byteOffset(16), "negative point count \(points)") }
         guard samples >= 0 else { throw FormatError(file: path, .byteOffset(28), "negative sample count \(samples)") }
+        guard points > 0 || samples == 0 else { throw FormatError(file: path, .byteOffset(16), "\(samples) samples of 0 points (0-byte frames are refused)") }
         guard start.isFinite else { throw FormatError(file: path, .byteOffset(20), "start frame is \(start)") }
         guard rate.isFinite, rate > 0 else { throw FormatError(file: path, .byteOffset(24), "sample rate \(rate) is not a positive number of frames") }
         // Int32 × Int32 × 12 can exceed Int.max: compare without overflowing.
@@ -55,15 +56,16 @@ public enum PointCache2 {
         let buffer = try ByteBuffer.mapFile(path)
         let header = try header(buffer, path: path)
         var notes: [String] = []
-        if header.sampleRate != 1 {
-            notes.append("sample rate \(header.sampleRate): one sample every \(header.sampleRate) frames, not every frame")
-        }
+        // FacePrep writes the frame rate in the sampleRate field; 1 means unknown (Blender's default).
+        let fps: Double? = header.sampleRate > 1 && header.sampleRate <= 1000 ? Double(header.sampleRate) : nil
+        if let fps { notes.append("sampleRate field \(fps): read as the frame rate") }
+        else if header.sampleRate != 1 { notes.append("sampleRate field \(header.sampleRate): not a frame rate FacePrep can use") }
         let source = CacheSource(path: path, format: .pointCache2, variant: "PC2 v\(header.version)", storedType: "float32", notes: notes)
         let frameBytes = header.pointCount * 12
         let segments = (0..<header.sampleCount).map {
             CacheFrames.Segment(buffer: buffer, file: path, offset: headerSize + $0 * frameBytes, encoding: .float(bytes: 4, .littleEndian))
         }
-        return CacheFrames(frameCount: header.sampleCount, vertexCount: header.pointCount, framesPerSecond: nil,
+        return CacheFrames(frameCount: header.sampleCount, vertexCount: header.pointCount, framesPerSecond: fps,
                            startFrame: Double(header.startFrame), source: source, segments: segments)
     }
 
@@ -76,7 +78,8 @@ public enum PointCache2 {
         out.append(Int32(1), .littleEndian)
         out.append(points, .littleEndian)
         out.append(Float(cache.startFrame), .littleEndian)
-        out.append(Float(1), .littleEndian)
+        // The frame rate, where Blender's and 3ds Max's readers look for the sampling (1 when unknown).
+        out.append(Float(cache.framesPerSecond ?? 1), .littleEndian)
         out.append(samples, .littleEndian)
         out.append(floats: cache.positions, width: 4, .littleEndian)
         try AtomicFile.write(out.bytes, to: path)

@@ -136,12 +136,24 @@ final class ByteStorage: @unchecked Sendable {
     }
 
     init(mapping path: String) throws {
-        let fd = open(path, O_RDONLY)
+        // Non-blocking, so that a FIFO or a device in a file's place cannot hang the open; only regular
+        // files are read.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw ByteBufferError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ByteBufferError(path: path, reason: String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw ByteBufferError(path: path, reason: "not a regular file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            let kind: String
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: kind = "a folder"
+            case S_IFIFO: kind = "a FIFO (named pipe)"
+            case S_IFCHR, S_IFBLK: kind = "a device"
+            case S_IFSOCK: kind = "a socket"
+            default: kind = "a special file"
+            }
+            throw ByteBufferError(path: path, reason: "\(kind), not a regular file")
+        }
         let size = Int(info.st_size)
         owned = []
         count = size
