@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .executable(name: "faceprep", targets: ["CLI"]),
         .executable(name: "faceprep-bench", targets: ["LinalgBenchmark"]),
+        .executable(name: "faceprep-fuzz", targets: ["FormatsFuzz"]),
         .library(name: "Linalg", targets: ["Linalg"]),
         .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Analysis", targets: ["Analysis"]),
@@ -64,6 +65,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // libFuzzer entry point for every reader (Scripts/fuzz.sh builds it with -sanitize=fuzzer,address
+        // and -D FUZZING); built normally it replays inputs.
+        .executableTarget(name: "FormatsFuzz", dependencies: ["Formats"]),
         .executableTarget(
             name: "LinalgBenchmark",
             dependencies: ["Linalg", "Formats", "Analysis"],

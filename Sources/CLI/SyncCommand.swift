@@ -87,5 +87,5 @@ enum SyncReportText {
         return lines.joined(separator: "\n")
     }
 
-    private static func formatNumber(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.3f", x) }
+    private static func formatNumber(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(format: "%.3f", x) }
 }

@@ -186,7 +186,7 @@ public struct FileInfo: Sendable, Codable {
                 let ids = (params[key] as? [NSNumber])?.map(\.intValue).filter { $0 >= 0 } ?? []
                 values[key == "bsSolveSymmetryPoses" ? "symmetryPairs" : "cancelPairs"] = Double(Set(ids).count)
             }
-            func v(_ k: String) -> String { values[k].map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "-" }
+            func v(_ k: String) -> String { values[k].map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int($0)) : String($0) } ?? "-" }
             return JSONContent(kind: "blendshape config", values: values,
                                description: "\(v("numPoses")) poses (\(v("activePoses")) active), strengths L1 \(v("strengthL1regularization")), L2 \(v("strengthL2regularization")), temporal \(v("strengthTemporalSmoothing")), symmetry \(v("strengthSymmetry")); templateBBSize \(v("templateBBSize")); \(v("symmetryPairs")) symmetry and \(v("cancelPairs")) cancel pairs")
         }

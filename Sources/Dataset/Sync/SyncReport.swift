@@ -24,7 +24,7 @@ public struct ShotSync: Sendable, Codable {
     public let doubt: String?
 
     /// The integer frame offset, when confident.
-    public var confidentLag: Int? { verdict == .inconclusive ? nil : lagFrames.map { Int($0.rounded()) } }
+    public var confidentLag: Int? { verdict == .inconclusive ? nil : lagFrames.flatMap { Int(exactly: $0.rounded()) } }
 }
 
 /// One augmented voice's track against the shot's original audio.

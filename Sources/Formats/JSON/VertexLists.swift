@@ -74,8 +74,13 @@ public enum JSONFile {
     /// floats such as `744.0` or `7.44e2` as Python's json module hands them to the framework.
     /// - Returns: the value and the float spellings found (empty when every index is an integer).
     public static func readIndices<T: Decodable>(_ type: T.Type, from path: String) throws -> (value: T, floatSpellings: [String]) {
-        let (normalised, spellings) = integerValuedNumbers(Array(try contents(path)))
-        return (try decode(T.self, from: Data(normalised), path: path), spellings)
+        try decodeIndices(T.self, from: try contents(path), origin: path)
+    }
+
+    /// `readIndices` on JSON bytes in memory; `origin` names them in errors.
+    public static func decodeIndices<T: Decodable>(_ type: T.Type, from data: Data, origin: String) throws -> (value: T, floatSpellings: [String]) {
+        let (normalised, spellings) = integerValuedNumbers(Array(data))
+        return (try decode(T.self, from: Data(normalised), path: origin), spellings)
     }
 
     /// The JSON text with every integer-valued number written with a fraction or exponent rewritten

@@ -10,7 +10,7 @@ extension MayaCache {
         let base = URL(fileURLWithPath: path).deletingPathExtension().path
         let fps = cache.framesPerSecond ?? 30
         let ticks = MayaCacheDescription.ticksPerSecond / fps
-        guard fps > 0, abs(ticks - ticks.rounded()) < 1e-6 else {
+        guard fps > 0, ticks >= 1, ticks <= Double(Int32.max), abs(ticks - ticks.rounded()) < 1e-6 else {
             throw FormatError(file: path, .wholeFile, "\(fps) fps is not a whole number of Maya ticks per frame (6000 per second); choose another --fps")
         }
         let timePerFrame = Int(ticks.rounded())

@@ -55,7 +55,11 @@ public struct MayaCacheDescription: Sendable, Equatable {
 
     /// Parses the XML at `path`.
     public static func read(_ path: String) throws -> MayaCacheDescription {
-        let buffer = try ByteBuffer.mapFile(path)
+        try parse(try ByteBuffer.mapFile(path), origin: path)
+    }
+
+    /// Parses description bytes; `origin` names them in errors.
+    public static func parse(_ buffer: ByteBuffer, origin path: String) throws -> MayaCacheDescription {
         guard buffer.count <= maxDescriptionBytes else {
             throw FormatError(file: path, .wholeFile, "\(buffer.count.formatted) bytes; a cache description is a few kilobytes (at most \(maxDescriptionBytes.formatted) accepted)")
         }

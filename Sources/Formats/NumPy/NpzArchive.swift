@@ -24,7 +24,12 @@ public struct NpzArchive: Sendable {
 
     /// Reads every member of the archive at `path`.
     public static func read(_ path: String) throws -> NpzArchive {
-        let zip = try ZipArchive(try ByteBuffer.mapFile(path), path: path)
+        try parse(try ByteBuffer.mapFile(path), origin: path)
+    }
+
+    /// Parses archive bytes; `origin` names them in errors.
+    public static func parse(_ buffer: ByteBuffer, origin path: String) throws -> NpzArchive {
+        let zip = try ZipArchive(buffer, path: path)
         var keys: [String] = []
         var arrays: [String: NpyArray] = [:]
         var failures: [String: FormatError] = [:]

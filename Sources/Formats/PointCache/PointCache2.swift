@@ -53,7 +53,11 @@ public enum PointCache2 {
 
     /// Opens a PC2 file for frame-by-frame decoding.
     public static func frames(_ path: String) throws -> CacheFrames {
-        let buffer = try ByteBuffer.mapFile(path)
+        try frames(try ByteBuffer.mapFile(path), origin: path)
+    }
+
+    /// Opens PC2 bytes; `origin` names them in errors.
+    public static func frames(_ buffer: ByteBuffer, origin path: String) throws -> CacheFrames {
         let header = try header(buffer, path: path)
         var notes: [String] = []
         // FacePrep writes the frame rate in the sampleRate field; 1 means unknown (Blender's default).
