@@ -214,6 +214,40 @@ struct ValidateFrameworkTests {
         #expect(try set(box.diagonal * 2) == ["W-BS-BBSIZE \(file)"])
     }
 
+    @Test("non-finite values: a NaN in a float WAV, in a blendshape array and in a jaw member are errors")
+    func nonFinite() throws {
+        let wav = "audio/\(secondShot).wav"
+        #expect(try added { root in
+            try rewriteAudio("\(root)/\(wav)", { a in
+                var samples = a.samples
+                samples[100] = .nan
+                return WavAudio(sampleRate: a.sampleRate, channelCount: 1, bitsPerSample: 32, encoding: .float, samples: samples)
+            }, as: .float32)
+        }.contains("E-AUDIO-NONFINITE \(wav)"))
+        #expect(try added { root in
+            let archive = try NpzArchive.read("\(root)/\(DatasetFiles.bsSkin)")
+            try NpzArchive.write(try archive.keys.map { key in
+                let a = try archive.array(key)
+                switch a.dtype.kind {
+                case .bytes: return (key: key, npy: NpyWriter.encode(byteStrings: try a.strings()))
+                case .signedInteger: return (key: key, npy: NpyWriter.encode(int32: try a.integers().map { Int32($0) }, shape: a.shape))
+                default:
+                    var values = try a.floats()
+                    if key == "neutral" { values[4] = .infinity }
+                    return (key: key, npy: NpyWriter.encode(floats: values, shape: a.shape))
+                }
+            }, to: "\(root)/\(DatasetFiles.bsSkin)")
+        }.contains("E-BS-ARRAY \(DatasetFiles.bsSkin)"))
+        #expect(try added { root in
+            let archive = try NpzArchive.read("\(root)/\(DatasetFiles.jawCache)")
+            try NpzArchive.write(try archive.keys.map { key in
+                var values = try archive.array(key).floats()
+                if key == firstShot { values[7] = .nan }
+                return (key: key, npy: NpyWriter.encode(floats: values, shape: try archive.array(key).shape))
+            }, to: "\(root)/\(DatasetFiles.jawCache)")
+        } == ["E-XFORM-SHAPE \(DatasetFiles.jawCache)"])
+    }
+
     @Test("a WAV named in another case is one finding that names it, not a missing and an orphan one")
     func caseMismatchedAudio() throws {
         let root = try datasetCopy()
