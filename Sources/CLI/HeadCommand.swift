@@ -24,7 +24,7 @@ struct HeadCommand: EnvelopeCommand {
 
     func execute(progress: Progress) throws -> CommandResult<HeadCheck.Report> {
         let report = try HeadCheck.run(target.dataset, shots: shots.shots) { progress.update($0) }
-        var rows = [["shot", "frames", "max rot (°)", "rms rot (°)", "max shift (mesh units)", "max shift (% height)", "rms shift (% height)", "worst frame", "verdict"]]
+        var rows = [["shot", "frames", "max rot (°)", "rms rot (°)", "max shift (mesh units)", "max shift (% height)", "rms shift (% height)", "worst frame (0-based)", "verdict"]]
         for r in report.shots {
             guard let s = r.summary else { rows.append([r.shot, "-", "-", "-", "-", "-", "-", "-", "error: \(r.error ?? "")"]); continue }
             rows.append([r.shot, "\(r.frames)", Number.format(s.maxRotationDegrees, "%.3f"), Number.format(s.rmsRotationDegrees, "%.3f"),

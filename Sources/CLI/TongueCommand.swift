@@ -37,7 +37,7 @@ struct TongueCommand: EnvelopeCommand {
 /// Text table of rigid-set fits, shared by `tongue` and `jaw`.
 enum RigidSetText {
     static func render(_ fits: [RigidSetFit], pointName: String) -> String {
-        var rows = [["shot", "frames", "max rot (°)", "max shift (mesh units)", "max residual (mesh units)", "worst frame", "worst \(pointName) (rms)", "verdict"]]
+        var rows = [["shot", "frames", "max rot (°)", "max shift (mesh units)", "max residual (mesh units)", "worst frame (0-based)", "worst \(pointName) (rms)", "verdict"]]
         for f in fits {
             rows.append([f.shot, "\(f.frames)", Number.format(f.maxRotationDegrees, "%.2f"), Number.format(f.maxTranslation, "%.4g"),
                          Number.format(f.maxResidual, "%.3g"), "\(f.worstFrame)",
