@@ -1,5 +1,6 @@
 import Foundation
 import Formats
+import Linalg
 
 extension ValidationContext {
     private enum AudioOutcome: Sendable {
@@ -139,10 +140,9 @@ extension ValidationContext {
     /// The container a file holds by its first bytes, when it is a sound format libsndfile reads
     /// but not WAV.
     static func soundContainer(_ path: String) -> String? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        let head = [UInt8]((try? handle.read(upToCount: 12)) ?? Data())
-        guard head.count >= 4 else { return nil }
+        // Mapped like every read, so a FIFO in the file's place is refused rather than waited on.
+        guard let buffer = try? ByteBuffer.map(path: path), let head = buffer.bytes(at: 0, count: min(buffer.count, 12)),
+              head.count >= 4 else { return nil }
         if head.starts(with: Array("fLaC".utf8)) { return "FLAC" }
         if head.starts(with: Array("OggS".utf8)) { return "Ogg" }
         if head.count >= 12, head.starts(with: Array("FORM".utf8)), ["AIFF", "AIFC"].contains(String(decoding: head[8..<12], as: UTF8.self)) { return "AIFF" }

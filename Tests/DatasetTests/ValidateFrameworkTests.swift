@@ -248,6 +248,16 @@ struct ValidateFrameworkTests {
         } == ["E-XFORM-SHAPE \(DatasetFiles.jawCache)"])
     }
 
+    @Test("a FIFO in a WAV's place is reported unreadable, not waited on", .timeLimit(.minutes(1)))
+    func fifoInsteadOfWav() throws {
+        let wav = "audio/\(secondShot).wav"
+        let keys = try added { root in
+            try FileManager.default.removeItem(atPath: "\(root)/\(wav)")
+            guard mkfifo("\(root)/\(wav)", 0o644) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        }
+        #expect(keys.contains("E-AUDIO-UNREADABLE \(wav)"), "\(keys)")
+    }
+
     @Test("a WAV named in another case is one finding that names it, not a missing and an orphan one")
     func caseMismatchedAudio() throws {
         let root = try datasetCopy()
