@@ -117,8 +117,7 @@ public struct HeadMotion: Sendable {
     /// Evenly spread vertex indices, at most `limit`, for estimating the motion of a large mesh:
     /// rigid motion has six degrees of freedom, and a few thousand vertices fix it as well as all.
     public static func sampleIndices(vertexCount: Int, limit: Int = 1000) -> [Int] {
-        let step = max(1, (vertexCount + limit - 1) / limit)
-        return Array(stride(from: 0, to: vertexCount, by: step))
+        sample(Array(0..<max(vertexCount, 0)), limit: limit)
     }
 
     /// At most `limit` of `indices`, evenly spread through the list.

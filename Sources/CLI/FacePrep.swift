@@ -34,7 +34,7 @@ struct FacePrep: ParsableCommand {
             try mutable.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
-        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+        } catch where isArgumentParserError(error) {
             // Help and usage errors that argument-parser raises while running (e.g. its help command).
             exitForError(error)
         } catch {

@@ -159,15 +159,14 @@ struct ValidateCommand: EnvelopeCommand {
                 throw FormatError.unreadable(file, "no such file")
             }
         }
-        func list(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
-        if !select.isEmpty { settings.select = try list(select).map(RuleSelector.init); settings.origins["select"] = "--select" }
-        if !ignore.isEmpty { settings.ignore += try list(ignore).map(RuleSelector.init); settings.origins["ignore"] = (settings.origins["ignore"].map { $0 + " and " } ?? "") + "--ignore" }
+        if !select.isEmpty { settings.select = try commaSeparated(select).map(RuleSelector.init); settings.origins["select"] = "--select" }
+        if !ignore.isEmpty { settings.ignore += try commaSeparated(ignore).map(RuleSelector.init); settings.origins["ignore"] = (settings.origins["ignore"].map { $0 + " and " } ?? "") + "--ignore" }
         for assignment in severity {
             let (rule, level) = try ValidationSettings.severityAssignment(assignment)
             settings.severities[rule] = level
             settings.origins["severity.\(rule)"] = "--severity"
         }
-        let names = list(emotions)
+        let names = commaSeparated(emotions)
         if !names.isEmpty { settings.emotions = names; settings.origins["emotions"] = "--emotions" }
         if let model { settings.model = model; settings.origins["model"] = "--model" }
         return settings

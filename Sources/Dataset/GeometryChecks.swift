@@ -41,6 +41,11 @@ extension ValidationContext {
         checkUnits(eyes: eyes)
     }
 
+    /// The mean of y[upper] − y[lower] over the pairs, as the framework measures lids and lips (+Y up).
+    static func meanVerticalGap(upper: [Int], lower: [Int], in neutral: [Float]) -> Double {
+        zip(upper, lower).map { Double(neutral[3 * $0 + 1] - neutral[3 * $1 + 1]) }.reduce(0, +) / Double(max(min(upper.count, lower.count), 1))
+    }
+
     /// The framework's thresholds are in centimetres: the head's size tells the unit, and the
     /// neutral's lid gap tells whether the regression model's eyes-closed mask drops open eyes.
     private func checkUnits(eyes: UpperLowerVertexList?) {
@@ -48,13 +53,13 @@ extension ValidationContext {
         let height = box.size.y
         // A human head with neck is 20–40 cm tall; a face-only mesh ~15 cm.
         let factor: Double? = height < 2 ? 100 : (height > 150 ? 0.1 : nil)
-        let gap = eyes.map { list in zip(list.upper, list.lower).map { Double(neutral[3 * $0 + 1] - neutral[3 * $1 + 1]) }.reduce(0, +) / Double(max(list.upper.count, 1)) }
+        let gap = eyes.map { Self.meanVerticalGap(upper: $0.upper, lower: $0.lower, in: neutral) }
         if let factor {
             let unit = factor == 100 ? "metres" : "millimetres"
             var consequence = factor == 100
-                ? "every sample whose eyes are as open as the neutral's counts as eyes-closed (lid gap ≤ 0.35) and is masked out; pose pruning (radius 4.0) keeps about 2 frames a shot"
+                ? "every sample whose eyes are as open as the neutral's counts as eyes-closed (lid gap ≤ \(format(thresholds.eyeOpenThreshold))) and is masked out; pose pruning (radius 4.0) keeps about 2 frames a shot"
                 : "pose pruning (radius 4.0) keeps far too many frames and the lip-distance loss weight exp(−gap) falls to about 1e-9: the loss is off"
-            if let gap { consequence += String(format: "; the neutral's mean lid gap is %.4g (the mask's threshold is 0.35)", gap) }
+            if let gap { consequence += String(format: "; the neutral's mean lid gap is %.4g (the mask's threshold is %@)", gap, format(thresholds.eyeOpenThreshold)) }
             let prune = skinCaches.values.compactMap(\.pruneDistance).sorted()
             if !prune.isEmpty {
                 consequence += String(format: "; a frame lies a median %.3g from its pruning anchor (the radius is 4.0)", prune[prune.count / 2])
@@ -112,11 +117,10 @@ extension ValidationContext {
         let inRange = checkIndices(list.upper + list.lower, file: file, what: "upper/lower", vertexCount: skinVertexCount)
         guard inRange, let neutral = skinNeutral else { return nil }
         // The framework measures y[upper] − y[lower] and averages (eyes) or weights (lips) it: judge the mean.
-        let gaps = zip(list.upper, list.lower).map { Double(neutral[3 * $0 + 1] - neutral[3 * $1 + 1]) }
-        let mean = gaps.reduce(0, +) / Double(gaps.count)
+        let mean = Self.meanVerticalGap(upper: list.upper, lower: list.lower, in: neutral)
         if mean <= 0 {
             add(Rules.geomListOrder, file, String(format: "the mean upper − lower distance on +Y over the %d pairs is %.4g in the neutral: upper and lower are swapped (or the mesh is not +Y up); %@",
-                                                  gaps.count, mean, eyes ? "every training sample would count as eyes-closed" : "the lip loss would lose its weighting on closed lips"))
+                                                  list.upper.count, mean, eyes ? "every training sample would count as eyes-closed" : "the lip loss would lose its weighting on closed lips"))
             return nil
         }
         return list
@@ -139,7 +143,7 @@ extension ValidationContext {
         let inRange = checkIndices(all, file: file, what: "lip size", vertexCount: skinVertexCount)
         guard inRange, let neutral = skinNeutral else { return }
         for (name, pair) in [("upper_lip", list.upperLip), ("lower_lip", list.lowerLip)] {
-            let mean = zip(pair.top, pair.bottom).map { Double(neutral[3 * $0 + 1] - neutral[3 * $1 + 1]) }.reduce(0, +) / Double(max(pair.top.count, 1))
+            let mean = Self.meanVerticalGap(upper: pair.top, lower: pair.bottom, in: neutral)
             if mean <= 0 {
                 add(Rules.geomListOrder, file, String(format: "%@: the mean top − bottom distance on +Y is %.4g in the neutral: top and bottom are swapped (or the mesh is not +Y up)", name, mean))
             }

@@ -188,7 +188,7 @@ public struct CacheSummary: Sendable {
     }
 
     /// Appends the positions of `vertices` in the first `count` frames (rows `width` wide) of `block`.
-    private static func gather(_ vertices: [Int], from block: [Float], frames count: Int, width: Int, into sampled: inout [Float]) {
+    static func gather(_ vertices: [Int], from block: [Float], frames count: Int, width: Int, into sampled: inout [Float]) {
         for f in 0..<count {
             for v in vertices {
                 let base = f * width + 3 * v

@@ -85,15 +85,7 @@ final class ValidationContext {
 
     /// A FormatError's message with the file made relative.
     func describe(_ error: Error) -> String {
-        guard let e = error as? FormatError else { return "\(error)" }
-        let place: String
-        switch e.location {
-        case let .byteOffset(offset): place = "byte \(offset): "
-        case let .element(name): place = "\(name): "
-        case .wholeFile: place = ""
-        }
-        let file = relative(e.file)
-        return (file.isEmpty ? "" : "") + place + e.problem
+        (error as? FormatError)?.locatedProblem ?? "\(error)"
     }
 
     func checkLayout() {

@@ -135,12 +135,8 @@ public struct FileInfo: Sendable, Codable {
             info.dtype = audio.encoding == .float ? "float\(audio.bitsPerSample)" : "int\(audio.bitsPerSample)"
             return info
         case "json":
-            let buffer = try ByteBuffer.mapFile(path)
-            guard buffer.count <= JSONFile.maxBytes else { throw FormatError(file: path, .wholeFile, "\(buffer.count.formatted) bytes; too large for a dataset's JSON file") }
-            let data = Data(buffer.bytes(at: 0, count: buffer.count) ?? [])
-            if let syntax = JSONSyntax.firstError(in: Array(data)) {
-                throw FormatError(file: path, .element("line \(syntax.line), column \(syntax.column)"), "not valid JSON: \(syntax.message)")
-            }
+            let data = try JSONFile.contents(path)
+            try JSONFile.requireStrictSyntax(data, path: path)
             let object: Any
             do { object = try JSONSerialization.jsonObject(with: data) } catch {
                 throw FormatError(file: path, .wholeFile, "not valid JSON")

@@ -37,11 +37,15 @@ public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
         self.isIOFailure = true
     }
 
-    public var description: String {
+    public var description: String { "\(file): \(locatedProblem)" }
+
+    /// The place in the file and the problem, without the file: `byte 4,108: …`, `shape: …`, or the
+    /// problem alone for the whole file.
+    public var locatedProblem: String {
         switch location {
-        case let .byteOffset(offset): return "\(file): byte \(offset.formatted): \(problem)"
-        case let .element(name): return "\(file): \(name): \(problem)"
-        case .wholeFile: return "\(file): \(problem)"
+        case let .byteOffset(offset): return "byte \(offset.formatted): \(problem)"
+        case let .element(name): return "\(name): \(problem)"
+        case .wholeFile: return problem
         }
     }
 }

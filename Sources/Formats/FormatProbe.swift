@@ -47,8 +47,8 @@ public enum FormatProbe: String, CaseIterable, Sendable {
             let audio = try WavAudio.parse(buffer, path: Self.origin)
             return "\(audio.sampleRate) Hz, \(audio.channelCount) channels, \(audio.frameCount) frames"
         case .json:
-            if let problem = JSONSyntax.firstError(in: bytes) { throw FormatError(file: Self.origin, .element("line \(problem.line)"), problem.message) }
             let data = Data(bytes)
+            try JSONFile.requireStrictSyntax(data, path: Self.origin)
             let lists = try? JSONFile.decodeIndices(UpperLowerVertexList.self, from: data, origin: Self.origin)
             let size = try? JSONFile.decodeIndices(LipSizeVertexList.self, from: data, origin: Self.origin)
             let indices = try? JSONFile.decodeIndices([Int].self, from: data, origin: Self.origin)

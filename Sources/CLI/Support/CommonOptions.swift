@@ -16,7 +16,12 @@ struct ShotOptions: ParsableArguments {
     var shot: [String] = []
 
     /// The shots named, commas split.
-    var shots: [String] { shot.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty } }
+    var shots: [String] { commaSeparated(shot) }
+}
+
+/// The values of a repeatable option whose values may also be comma-separated, trimmed, empty ones dropped.
+func commaSeparated(_ values: [String]) -> [String] {
+    values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }.filter { !$0.isEmpty }
 }
 
 /// `--jobs`: how many shots are worked on at once.

@@ -15,6 +15,12 @@ struct CommandResult<Results: Encodable> {
 /// A command with FacePrep's contract: results on stdout as text or one JSON envelope, progress on
 /// stderr (silenced by `--quiet`), errors as `error: <path>: <what> (<OS reason>)` plus a hint, exit
 /// codes 0 clean, 1 findings (or a malformed file), 2 usage or I/O failure, 130 on Ctrl-C.
+/// Help requests and usage errors that swift-argument-parser raises, which its own `exit(withError:)`
+/// prints (help text, usage) rather than FacePrep's error line.
+func isArgumentParserError(_ error: Error) -> Bool {
+    String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
+}
+
 protocol EnvelopeCommand: ParsableCommand {
     associatedtype Results: Encodable
     /// The name in envelopes and messages, e.g. `validate`, `bench solve`.
@@ -33,7 +39,7 @@ extension EnvelopeCommand {
             result = try execute(progress: progress)
         } catch let code as ExitCode {
             throw code
-        } catch where String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+        } catch where isArgumentParserError(error) {
             throw error
         } catch {
             progress.finish()

@@ -11,13 +11,7 @@ extension CommandFailure {
         case let failure as CommandFailure:
             self = failure
         case let format as FormatError:
-            let place: String
-            switch format.location {
-            case let .byteOffset(offset): place = "byte \(offset): "
-            case let .element(name): place = "\(name): "
-            case .wholeFile: place = ""
-            }
-            self.init(file: format.file, message: place + format.problem, hint: format.isIOFailure ? Self.ioHint(format.problem) : nil,
+            self.init(file: format.file, message: format.locatedProblem, hint: format.isIOFailure ? Self.ioHint(format.problem) : nil,
                       exitCode: format.isIOFailure ? 2 : 1)
         case let usage as UsageProblem:
             self.init(file: usage.subject, message: usage.problem, hint: usage.hint, exitCode: 2)
@@ -68,7 +62,7 @@ enum OutputLocation {
         } else {
             do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                 throw CommandFailure(file: folder, message: "cannot create the output folder (\(OSReason.describe(error)))",
-                                     hint: ioHint(OSReason.describe(error)) ?? "choose another folder", exitCode: 2)
+                                     hint: CommandFailure.ioHint(OSReason.describe(error)) ?? "choose another folder", exitCode: 2)
             }
         }
         let probe = folder + "/.faceprep-write-test-\(UUID().uuidString)"
@@ -77,7 +71,7 @@ enum OutputLocation {
             try? FileManager.default.removeItem(atPath: probe)
         } catch {
             throw CommandFailure(file: folder, message: "cannot write here (\(OSReason.describe(error)))",
-                                 hint: ioHint(OSReason.describe(error)) ?? "choose another folder", exitCode: 2)
+                                 hint: CommandFailure.ioHint(OSReason.describe(error)) ?? "choose another folder", exitCode: 2)
         }
     }
 
@@ -85,6 +79,4 @@ enum OutputLocation {
     static func prepareFile(_ file: String) throws {
         try prepareFolder(URL(fileURLWithPath: file).deletingLastPathComponent().path)
     }
-
-    private static func ioHint(_ reason: String) -> String? { CommandFailure.ioHint(reason) }
 }

@@ -74,4 +74,15 @@ public enum HeadCheck {
         let sampled = try CacheSummary.stream(frames, samplings: [reference.candidates]).sampled[0]
         return try reference.estimate(candidatePositions: sampled, frameCount: frames.frameCount)
     }
+
+    /// The head motion of a cache already in memory (its positions were checked finite when read).
+    public static func estimate(_ cache: VertexCache, reference: HeadReference) throws -> HeadMotion {
+        guard reference.neutral.count == cache.vertexCount * 3 else {
+            throw FormatError(file: cache.source.path, .wholeFile, "\(cache.vertexCount) vertices, the neutral has \(reference.vertexCount)")
+        }
+        var sampled: [Float] = []
+        sampled.reserveCapacity(cache.frameCount * reference.candidates.count * 3)
+        CacheSummary.gather(reference.candidates, from: cache.positions, frames: cache.frameCount, width: cache.vertexCount * 3, into: &sampled)
+        return try reference.estimate(candidatePositions: sampled, frameCount: cache.frameCount)
+    }
 }

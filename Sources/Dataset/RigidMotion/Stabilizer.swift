@@ -70,7 +70,7 @@ public enum Stabilizer {
             throw FormatError(file: input, .wholeFile,
                               "not inside a dataset (ROOT/cache/skin/<shot>/) with \(DatasetFiles.skinNeutral): give --neutral FILE, or --reference first-frame")
         }
-        let motion = try HeadCheck.estimate(frames, reference: reference)
+        let motion = try HeadCheck.estimate(cache, reference: reference)
         try write(cache, transforms: motion.transforms, to: output)
         return (motion.summary, against)
     }
@@ -113,12 +113,14 @@ public enum Stabilizer {
             defer { progress("stabilize \(done.increment())/\(skinEntries.count): \(entry.shot)") }
             do {
                 guard let file = entry.candidates.first else { throw FormatError(file: root, .element(entry.shot), "no cache") }
+                // Read once: the motion is measured on the decoded cache that is then moved.
                 let frames = try VertexCacheIO.frames(layout.path(file))
                 guard frames.frameCount > 0 else { throw FormatError(file: layout.path(file), .wholeFile, "the cache has no frames") }
-                let motion = try HeadCheck.estimate(frames, reference: reference)
+                let skin = try frames.readAll()
+                let motion = try HeadCheck.estimate(skin, reference: reference)
                 try fm.createDirectory(atPath: output + "/" + URL(fileURLWithPath: file).deletingLastPathComponent().path,
                                        withIntermediateDirectories: true)
-                try write(try frames.readAll(), transforms: motion.transforms, to: output + "/" + file)
+                try write(skin, transforms: motion.transforms, to: output + "/" + file)
                 var tongueFile: String?
                 if let tongue = tongueByShot[entry.shot] {
                     let cache = try VertexCacheIO.read(layout.path(tongue))

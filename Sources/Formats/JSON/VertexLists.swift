@@ -39,19 +39,24 @@ public enum JSONFile {
     /// JSON files larger than this are refused unread.
     static let maxBytes = 64 << 20
 
-    private static func contents(_ path: String) throws -> Data {
+    static func contents(_ path: String) throws -> Data {
         let buffer = try ByteBuffer.mapFile(path)
         guard buffer.count <= maxBytes else { throw FormatError(file: path, .wholeFile, "\(buffer.count.formatted) bytes; JSON files of a dataset are small (at most \(maxBytes.formatted) accepted)") }
         return Data(buffer.bytes(at: 0, count: buffer.count) ?? [])
     }
 
-    /// Decodes `data` (the contents of `path`) as `T`, with errors naming the place in the file.
-    private static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
-        // Strict JSON first, as Python's json module (the framework's reader) parses it: Foundation
-        // accepts trailing commas that json.load refuses.
+    /// Throws at the first place where `data` (the contents of `path`) is not strict JSON, as Python's
+    /// json module (the framework's reader) parses it: Foundation accepts trailing commas that
+    /// json.load refuses.
+    static func requireStrictSyntax(_ data: Data, path: String) throws {
         if let syntax = JSONSyntax.firstError(in: Array(data)) {
             throw FormatError(file: path, .element("line \(syntax.line), column \(syntax.column)"), "not valid JSON: \(syntax.message)")
         }
+    }
+
+    /// Decodes `data` (the contents of `path`) as `T`, with errors naming the place in the file.
+    private static func decode<T: Decodable>(_ type: T.Type, from data: Data, path: String) throws -> T {
+        try requireStrictSyntax(data, path: path)
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) {

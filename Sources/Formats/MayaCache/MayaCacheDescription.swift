@@ -67,12 +67,11 @@ public struct MayaCacheDescription: Sendable, Equatable {
         do { parsed = try StrictXML.elements(buffer.bytes(at: 0, count: buffer.count) ?? []) } catch let failure as StrictXML.Failure {
             throw FormatError(file: path, .element("line \(failure.line)"), "not well-formed XML: \(failure.message)")
         }
-        let collector = (root: Optional(parsed.root), elements: parsed.elements)
-        guard collector.root == "Autodesk_Cache_File" else {
-            throw FormatError(file: path, .element("<\(collector.root ?? "?")>"), "not a Maya cache description (root element is not <Autodesk_Cache_File>)")
+        guard parsed.root == "Autodesk_Cache_File" else {
+            throw FormatError(file: path, .element("<\(parsed.root)>"), "not a Maya cache description (root element is not <Autodesk_Cache_File>)")
         }
         func attribute(_ element: String, _ name: String) throws -> String {
-            guard let value = collector.elements.first(where: { $0.name == element })?.attributes[name] else {
+            guard let value = parsed.elements.first(where: { $0.name == element })?.attributes[name] else {
                 throw FormatError(file: path, .element("<\(element) \(name)=…>"), "missing")
             }
             return value
@@ -101,7 +100,7 @@ public struct MayaCacheDescription: Sendable, Equatable {
         }
         let version = (try? attribute("cacheVersion", "Version")) ?? ""
         var channels: [Channel] = []
-        for element in collector.elements where element.parent == "Channels" {
+        for element in parsed.elements where element.parent == "Channels" {
             let a = element.attributes
             let place = "<\(element.name)>"
             guard let name = a["ChannelName"] else { throw FormatError(file: path, .element(place), "has no ChannelName") }
