@@ -41,10 +41,12 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]
         ),
 
+        // C kernels for loops Swift cannot vectorise for the baseline CPU (AVX2 chosen at run time).
+        .target(name: "CKernels"),
         .target(
             name: "Linalg",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW", "CZlib",
+                "CBLAS", "CLAPACKE", "CFFTW", "CZlib", "CKernels",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],

@@ -8,6 +8,8 @@ public struct BoundingBox: Sendable, Equatable, Codable {
 
     /// The box of `points`, laid out `[N, 3]` row-major (x, y, z per point); nil when there are no points
     /// or any coordinate is NaN or infinite.
+    @_specialize(where Coordinate == Float)
+    @_specialize(where Coordinate == Double)
     public init?<Coordinate: BinaryFloatingPoint>(points: [Coordinate]) {
         guard points.count >= 3, points.count % 3 == 0 else { return nil }
         var lo = SIMD3<Double>(repeating: .infinity)
@@ -16,8 +18,8 @@ public struct BoundingBox: Sendable, Equatable, Codable {
         while index < points.count {
             let p = SIMD3(Double(points[index]), Double(points[index + 1]), Double(points[index + 2]))
             guard p.x.isFinite, p.y.isFinite, p.z.isFinite else { return nil }
-            lo = pointwiseMin(lo, p)
-            hi = pointwiseMax(hi, p)
+            lo = lo.replacing(with: p, where: p .< lo)
+            hi = hi.replacing(with: p, where: p .> hi)
             index += 3
         }
         self.minimum = lo

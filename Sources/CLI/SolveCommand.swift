@@ -6,6 +6,13 @@ import Linalg
 
 extension BlendshapeSolver.Method: ExpressibleByArgument {}
 
+/// `--fit`: where the fit error is measured after the solve.
+enum FitChoice: String, ExpressibleByArgument, CaseIterable {
+    case mesh, mask, none
+
+    var scope: BlendshapeFit.Scope? { BlendshapeFit.Scope(rawValue: rawValue) }
+}
+
 /// `faceprep solve DATASET`: blendshape weights for every cache, as the Audio2Face runtime solves them.
 struct SolveCommand: EnvelopeCommand {
     static let configuration = CommandConfiguration(
@@ -14,8 +21,9 @@ struct SolveCommand: EnvelopeCommand {
         discussion: """
         Per shot: OUT/<shot>.npy [frames, poses] float32 (columns in poseNames order without the neutral, after \
         bsWeightMultipliers and bsWeightOffsets) and OUT/<shot>.csv (frame, time, one column per pose); OUT/solve_report.json \
-        holds the fit error (per-vertex distance over the frontal mask and the whole mesh, mesh units), pose usage, cancel \
-        events and times. --method bvls solves each frame's bounded least-squares problem to optimality (the SDK's CPU path); \
+        holds the fit error (per-vertex distance over the frontal mask and the whole mesh, mesh units; --fit mask measures \
+        the mask alone and reads nothing else of each frame, --fit none skips the fit), pose usage, cancel events and \
+        times. --method bvls solves each frame's bounded least-squares problem to optimality (the SDK's CPU path); \
         --method admm runs the SDK's four ADMM iterations (its GPU path). A shot whose mean per-vertex fit error over the \
         mask exceeds --max-fit-error (default 0.2 mesh units, the SDK's own round-trip bar) is a finding: exit code 1, as \
         when the setup breaks a validate rule or a shot cannot be solved; 2 when a file cannot be read or OUT written.
@@ -48,11 +56,15 @@ struct SolveCommand: EnvelopeCommand {
     @Option(name: .long, help: "A shot whose mean per-vertex fit error over the mask exceeds this (mesh units) is a finding.")
     var maxFitError = 0.2
 
+    @Option(name: .long, help: "Where the fit error is measured: mesh (the whole mesh and the mask), mask (the mask alone, faster) or none (no fit, and no --max-fit-error check).")
+    var fit: FitChoice = .mesh
+
     @OptionGroup var jobs: JobsOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard maxFitError > 0, maxFitError.isFinite else { throw ValidationError("--max-fit-error must be a positive number") }
+        if writeRecon, fit != .mesh { throw ValidationError("--write-recon writes whole frames: it needs --fit mesh (the default)") }
     }
 
     struct Results: Encodable {
@@ -83,6 +95,7 @@ struct SolveCommand: EnvelopeCommand {
         try OutputLocation.prepareFolder(folder)
         options.output = folder
         options.writeReconstruction = writeRecon
+        options.fit = fit.scope
         options.workers = jobs.jobs
         options.progress = { progress.update($0) }
         let report = try SolveRun.run(target.dataset, options: options)
@@ -101,16 +114,18 @@ enum SolveReportText {
     static func render(_ report: SolveRun.Report, maxFitError: Double) -> String {
         var rows = [["shot", "frames", "mask mean", "mask rms", "mask max", "mesh rms", "mesh max", "cancel", "steps/frame", "gemm ms", "frames ms", "status"]]
         for s in report.shots {
-            guard let fit = s.fit else { rows.append([s.shot, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "error: \(s.error ?? "")"]); continue }
-            rows.append([s.shot, "\(s.frames)", Number.format(fit.mask.mean, "%.4g"), Number.format(fit.mask.rms, "%.4g"), Number.format(fit.mask.max, "%.4g"),
-                         Number.format(fit.mesh.rms, "%.4g"), Number.format(fit.mesh.max, "%.4g"), "\(s.cancelEvents)",
+            if let error = s.error { rows.append([s.shot, "-", "-", "-", "-", "-", "-", "-", "-", "-", "-", "error: \(error)"]); continue }
+            let measured = [s.fit?.mask.mean, s.fit?.mask.rms, s.fit?.mask.max, s.fit?.mesh?.rms, s.fit?.mesh?.max]
+            rows.append([s.shot, "\(s.frames)"] + measured.map { $0.map { Number.format($0, "%.4g") } ?? "-" } + ["\(s.cancelEvents)",
                          Number.format(Double(s.activeSetSteps) / Double(max(s.frames, 1)), "%.2f"),
                          Number.format(s.gemmSeconds * 1000, "%.1f"), Number.format(s.frameSeconds * 1000, "%.1f"),
-                         fit.mask.mean > maxFitError ? "POOR FIT" : "ok"])
+                         (s.fit?.mask.mean ?? 0) > maxFitError ? "POOR FIT" : "ok"])
         }
         let frames = report.shots.reduce(0) { $0 + $1.frames }
         var lines = [Table.render(rows), ""]
-        lines.append("fit errors in mesh units (per-vertex distance); \(report.kind): \(report.poseNames.count) poses (\(report.activePoses) active), \(report.maskVertices.map { "frontal mask of \($0) of \(report.meshVertices) vertices" } ?? "no mask, \(report.meshVertices) vertices"), regularisation scale s = \(Number.format(report.regularizationScale, "%.4g")), method \(report.method.rawValue)")
+        let measured = ["mesh": "fit errors in mesh units (per-vertex distance)", "mask": "fit errors over the mask alone, mesh units (per-vertex distance)",
+                        "none": "no fit measured (--fit none)"][report.fit] ?? ""
+        lines.append("\(measured); \(report.kind): \(report.poseNames.count) poses (\(report.activePoses) active), \(report.maskVertices.map { "frontal mask of \($0) of \(report.meshVertices) vertices" } ?? "no mask, \(report.meshVertices) vertices"), regularisation scale s = \(Number.format(report.regularizationScale, "%.4g")), method \(report.method.rawValue)")
         lines.append(String(format: "%@ in %.2f s; wrote %@/<shot>.npy, .csv and solve_report.json", Number.count(frames, "frame"), report.seconds, report.output))
         return lines.joined(separator: "\n")
     }

@@ -62,7 +62,7 @@ extension ValidationContext {
         }
         var expectedVertices = vertices
         var neutral: [Float]?
-        func checkArray(_ key: String) -> [Float]? {
+        func checkArray(_ key: String, decode: Bool = false) -> [Float]? {
             guard let array = archive.arrays[key] else { return nil }
             guard array.shape.count == 2, array.shape[1] == 3, array.dtype == .float32 else {
                 add(Rules.bsArray, file, "'\(key)' is \(array.dtype) \(array.shape), expected <f4 [vertices, 3]")
@@ -73,17 +73,18 @@ extension ValidationContext {
                 return nil
             }
             expectedVertices = expectedVertices ?? array.shape[0]
-            guard let values = try? array.floats() else { return nil }
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                add(Rules.bsArray, file, "'\(key)' vertex \(bad / 3) is \(values[bad]): the SDK solves with it, and every weight becomes NaN")
+            // Poses are only checked here (on their bytes); the neutral is returned for the config checks.
+            if (try? array.firstNonFinite()) ?? nil != nil, let values = try? array.floats(),
+               let index = values.firstIndex(where: { !$0.isFinite }) {
+                add(Rules.bsArray, file, "'\(key)' vertex \(index / 3) is \(values[index]): the SDK solves with it, and every weight becomes NaN")
                 return nil
             }
-            return values
+            return decode ? try? array.floats() : nil
         }
         if archive.arrays["neutral"] == nil, archive.failures["neutral"] == nil {
             add(Rules.bsPoseMissing, file, "no 'neutral' member")
         } else {
-            neutral = checkArray("neutral")
+            neutral = checkArray("neutral", decode: true)
         }
         for name in (names ?? []).dropFirst() {
             if archive.arrays[name] == nil && archive.failures[name] == nil {

@@ -39,11 +39,33 @@ public struct CacheFrames: Sendable {
     /// Decodes `frames` into `destination[0 ..< frames.count × valuesPerFrame]` (grown if needed).
     public func decode(_ frames: Range<Int>, into destination: inout [Float]) throws {
         let stride = valuesPerFrame
+        guard frames.lowerBound >= 0, frames.upperBound <= frameCount else {
+            throw FormatError(file: segments.first?.file ?? "", .wholeFile, "frames \(frames) lie outside the cache's \(frameCount)")
+        }
         if destination.count < frames.count * stride { destination = [Float](repeating: 0, count: frames.count * stride) }
         for (slot, frame) in frames.enumerated() {
             let segment = segments[frame]
             guard segment.buffer.decodeFloats(at: segment.offset, count: stride, as: segment.encoding,
                                               into: &destination, at: slot * stride) else {
+                throw FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
+            }
+        }
+    }
+
+    /// Decodes only the values `runs` selects out of each frame of `frames` (a frame's `3 × vertexCount`
+    /// values), packed frame after frame into `destination[0 ..< frames.count × runs.count]` (grown if
+    /// needed): a solve over the frontal mask reads the mask's coordinates and nothing else.
+    public func decode(_ frames: Range<Int>, selecting runs: CoordinateRuns, into destination: inout [Float]) throws {
+        let stride = valuesPerFrame
+        guard frames.lowerBound >= 0, frames.upperBound <= frameCount, runs.end <= stride else {
+            throw FormatError(file: segments.first?.file ?? "", .wholeFile, "frames \(frames) or coordinates up to \(runs.end) lie outside \(frameCount) frames of \(stride) values")
+        }
+        if destination.count < frames.count * runs.count { destination = [Float](repeating: 0, count: frames.count * runs.count) }
+        var scratch: [UInt8] = []
+        for (slot, frame) in frames.enumerated() {
+            let segment = segments[frame]
+            guard segment.buffer.decodeFloats(at: segment.offset, rowWidth: stride, selecting: runs, as: segment.encoding,
+                                              into: &destination, at: slot * runs.count, scratch: &scratch) else {
                 throw FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
             }
         }

@@ -101,6 +101,9 @@ struct CLIContractTests {
         add("solve", "malformed and 0-frame caches", ["solve", f.broken, "--out", out + "-solve4"], 1)
         add("solve", "unwritable output", ["solve", f.clean, "--out", unwritable], 2)
         add("solve", "bad usage", ["solve", f.clean, "--method", "lbfgs"], 2, json: false)
+        add("solve", "clean, fit over the mask alone", ["solve", f.clean, "--out", out + "-solve5", "--fit", "mask"], 0)
+        add("solve", "clean, no fit", ["solve", f.clean, "--out", out + "-solve6", "--fit", "none"], 0)
+        add("solve", "bad usage: a reconstruction needs the whole-mesh fit", ["solve", f.clean, "--fit", "mask", "--write-recon"], 2, json: false)
         add("synth", "clean", ["synth", out + "-synth", "--shots", "1", "--vertices", "200", "--poses", "4", "--shot-frames", "30"], 0)
         add("synth", "unwritable output", ["synth", unwritable, "--shots", "1"], 2)
         add("synth", "bad usage", ["synth", out + "-synth2", "--shot-frames", "9-3"], 2, json: false)
@@ -170,6 +173,38 @@ struct CLIContractTests {
         #expect(before.status == 0 && before.stdout == after.stdout, "\(before.stderr)")
         #expect(try CLI.run(["solve", "--help"]).stdout.contains("bvls"))
         #expect(try CLI.run(["synth", "--help"]).stdout.contains("mc, mcx, pc2, npy"))
+    }
+
+    @Test("solve --fit: mask gives the whole-mesh run's mask figures and no mesh figures; none gives no fit and the same weights")
+    func solveFitScopes() throws {
+        let out = try makeTemporaryDirectory("faceprep-fit")
+        var reports: [String: [[String: Any]]] = [:]
+        for fit in ["mesh", "mask", "none"] {
+            let run = try CLI.run(["solve", Self.fixtures.clean, "--out", "\(out)/\(fit)", "--fit", fit, "--json", "--quiet"])
+            #expect(run.status == 0, "\(run.stderr)")
+            let results = try #require(try run.json()["results"] as? [String: Any])
+            #expect(results["fit"] as? String == fit)
+            reports[fit] = results["shots"] as? [[String: Any]] ?? []
+        }
+        let mesh = try #require(reports["mesh"]), mask = try #require(reports["mask"]), none = try #require(reports["none"])
+        #expect(!mesh.isEmpty && mesh.count == mask.count && mesh.count == none.count)
+        for ((a, b), c) in zip(zip(mesh, mask), none) {
+            let meshFit = try #require(a["fit"] as? [String: Any]), maskFit = try #require(b["fit"] as? [String: Any])
+            #expect(meshFit["mesh"] != nil && maskFit["mesh"] == nil && c["fit"] == nil)
+            let x = try #require(meshFit["mask"] as? [String: Any]), y = try #require(maskFit["mask"] as? [String: Any])
+            for key in ["mean", "rms", "max"] {
+                let p = try #require(x[key] as? Double), q = try #require(y[key] as? Double)
+                #expect(abs(p - q) <= 1e-6 * max(p, 1e-12), "\(key): \(p) \(q)")
+            }
+            #expect(x["worstVertex"] as? Int == y["worstVertex"] as? Int)
+            let shot = try #require(a["shot"] as? String)
+            let first = try NpyArray.read("\(out)/mesh/\(shot).npy").floats()
+            for fit in ["mask", "none"] {
+                let other = try NpyArray.read("\(out)/\(fit)/\(shot).npy").floats()
+                // Blocks of other heights round the Float sums differently: the weights agree to 1e-6.
+                #expect(other.count == first.count && zip(other, first).allSatisfy { abs($0 - $1) < 1e-6 }, "\(fit): \(shot)")
+            }
+        }
     }
 
     @Test("guidance: did you mean a shot or a rule; a path one level too deep; JSON errors with line and column")

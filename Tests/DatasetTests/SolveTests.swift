@@ -41,7 +41,7 @@ struct SolveTests {
         #expect(report.poseNames.count == 24 && report.activePoses == 24)
         for shot in report.shots {
             let fit = try #require(shot.fit)
-            #expect(fit.mesh.max < 1e-3, "\(shot.shot): \(fit.mesh.max)")
+            #expect((fit.mesh?.max ?? 1) < 1e-3, "\(shot.shot): \((fit.mesh?.max ?? 1))")
             let weights = try NpyArray.read("\(report.output)/\(shot.shot).npy")
             #expect(weights.shape == [shot.frames, 24])
             #expect(weights.dtype.name == "float32")

@@ -3,9 +3,10 @@ import Linalg
 /// How well solved weights reproduce a shot: per-vertex distances between each frame and its
 /// reconstruction N + Σₖ xₖ·Δₖ (mesh units).
 public struct BlendshapeFit: Sendable, Codable, Equatable {
-    /// Over the frontal mask (every vertex without one), and over the whole mesh.
+    /// Over the frontal mask (every vertex without one).
     public let mask: Distances
-    public let mesh: Distances
+    /// Over the whole mesh; nil when only the mask was measured (`Scope.mask`).
+    public let mesh: Distances?
 
     public struct Distances: Sendable, Codable, Equatable {
         /// √(mean of squared per-vertex distances) over all frames and vertices.
@@ -15,6 +16,22 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
         public let max: Double
         public let worstFrame: Int
         public let worstVertex: Int
+
+        init(_ summary: DistanceSummary, vertex: (Int) -> Int = { $0 }) {
+            rms = summary.rms
+            mean = summary.mean
+            max = Swift.max(summary.max, 0)
+            worstFrame = summary.worstRow
+            worstVertex = vertex(summary.worstPoint)
+        }
+    }
+
+    /// Which vertices a fit is measured over.
+    public enum Scope: String, Sendable, Codable, CaseIterable {
+        /// Every vertex, and the mask apart: reads whole frames.
+        case mesh
+        /// The frontal mask alone: reads only the mask's coordinates.
+        case mask
     }
 
     /// Measures the fit of `raw` `[F, Ka]` (the solver's weights of `activePoses`) to `frames` `[F, 3V]`.
@@ -30,80 +47,123 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
         }
     }
 
-    /// What measuring needs of a rig — the active poses' deltas `[Ka, 3V]` and the mask — gathered
-    /// once and used for every shot.
+    /// What measuring needs of a rig — the active poses' deltas and the neutral over the measured
+    /// coordinates — gathered once and used for every shot.
     public struct Measure: Sendable {
+        public let scope: Scope
+        /// The coordinates `read` must deliver of each frame: all of them, or the mask's (ascending).
+        public let selection: CoordinateRuns
         let rig: BlendshapeRig
         let activePoses: [Int]
-        let activeDeltas: Matrix<Float>
-        let inMask: [Bool]
+        /// `[Ka, selection.count]`.
+        let activeDeltas: [Float]
+        /// `[selection.count]`.
+        let neutral: [Float]
+        /// Measured vertex → mesh vertex (mask scope), and the mask's vertices among them (mesh scope).
+        let vertices: [Int]?
+        let maskVertices: [Int]?
 
-        public init(rig: BlendshapeRig, activePoses: [Int]) throws {
-            let width = rig.neutral.count
-            var deltaElements: [Float] = []
-            deltaElements.reserveCapacity(activePoses.count * width)
-            for pose in activePoses { deltaElements += rig.deltas.elements[(pose * width)..<((pose + 1) * width)] }
-            activeDeltas = try Matrix<Float>(rows: activePoses.count, columns: width, elements: deltaElements)
-            var inMask = [Bool](repeating: rig.mask == nil, count: rig.vertexCount)
-            for v in rig.mask ?? [] { inMask[v] = true }
-            self.inMask = inMask
-            self.rig = rig
-            self.activePoses = activePoses
-        }
-
-        /// The fit of `raw` `[F, Ka]`, reading the frames a block at a time (one SGEMM each):
-        /// `read(range, &buffer)` puts frames `range` at the start of `buffer`.
-        public func callAsFunction(raw: Matrix<Double>, reconstruct: Bool = false,
-                                   read: (Range<Int>, inout [Float]) throws -> Void) throws -> (fit: BlendshapeFit, reconstruction: [Float]?) {
-            let frameCount = raw.rows, width = rig.neutral.count, vertexCount = rig.vertexCount
-            guard raw.columns == activePoses.count else {
-                throw BlendshapeSolverError.shape("\(raw.columns) weights per frame for \(activePoses.count) active poses")
+        public init(rig: BlendshapeRig, activePoses: [Int], scope: Scope = .mesh) throws {
+            let maskVertices = rig.mask?.sorted()
+            let measured = scope == .mask ? maskVertices : nil
+            guard let selection = measured.map({ CoordinateRuns(vertices: $0) }) ?? CoordinateRuns(all: rig.neutral.count) else {
+                throw BlendshapeSolverError.shape("the frontal mask must hold distinct vertex indices")
             }
-            var mask = Accumulator(), mesh = Accumulator()
-            var reconstruction: [Float] = []
-            if reconstruct { reconstruction.reserveCapacity(frameCount * width) }
-            let block = 64
-            var targets = [Float](repeating: 0, count: block * width)
-            var recon = Matrix<Float>(rows: block, columns: width)
-            var start = 0
-            while start < frameCount {
-                let count = min(block, frameCount - start)
-                try read(start..<(start + count), &targets)
-                let weights = try Matrix<Float>(rows: count, columns: activePoses.count,
-                                                elements: raw.elements[(start * activePoses.count)..<((start + count) * activePoses.count)].map { Float($0) })
-                // R = N + X·Δ for the block.
-                if count < block { recon = Matrix<Float>(rows: count, columns: width) }
-                recon.fillRows(with: rig.neutral)
-                try gemm(weights.view, activeDeltas.view, beta: 1, into: &recon)
-                var nonFinite: (frame: Int, vertex: Int)?
-                let distances = pointDistances(targets, recon.elements, count: count * vertexCount)
-                for f in 0..<count {
-                    for v in 0..<vertexCount {
-                        let distance = Double(distances[f * vertexCount + v])
-                        if !distance.isFinite, nonFinite == nil { nonFinite = (start + f, v) }
-                        mesh.add(distance, frame: start + f, vertex: v)
-                        if inMask[v] { mask.add(distance, frame: start + f, vertex: v) }
+            let coordinates = selection.indices, width = rig.neutral.count
+            var deltas: [Float]
+            if measured == nil, activePoses == Array(0..<rig.poseCount) {
+                deltas = rig.deltas.elements   // every pose over every vertex: the rig's own storage, shared
+            } else {
+                deltas = []
+                deltas.reserveCapacity(activePoses.count * coordinates.count)
+                for pose in activePoses {
+                    if measured == nil {
+                        deltas += rig.deltas.elements[(pose * width)..<((pose + 1) * width)]
+                    } else {
+                        deltas += coordinates.map { rig.deltas.elements[pose * width + $0] }
                     }
                 }
-                if let nonFinite {
-                    throw BlendshapeSolverError.shape("frame \(nonFinite.frame), vertex \(nonFinite.vertex) holds non-finite positions; vertex positions must be finite numbers")
-                }
-                if reconstruct { reconstruction += recon.elements[0..<(count * width)] }
+            }
+            self.scope = scope
+            self.selection = selection
+            self.rig = rig
+            self.activePoses = activePoses
+            activeDeltas = deltas
+            neutral = measured == nil ? rig.neutral : coordinates.map { rig.neutral[$0] }
+            vertices = measured
+            self.maskVertices = measured == nil ? maskVertices : nil
+        }
+
+        /// The fit of `raw` `[F, Ka]`, reading the frames a block at a time: `read(range, &buffer)` puts
+        /// the `selection` coordinates of frames `range` at the start of `buffer`.
+        public func callAsFunction(raw: Matrix<Double>, reconstruct: Bool = false,
+                                   read: (Range<Int>, inout [Float]) throws -> Void) throws -> (fit: BlendshapeFit, reconstruction: [Float]?) {
+            let frameCount = raw.rows, width = selection.count, ka = activePoses.count
+            guard raw.columns == ka else {
+                throw BlendshapeSolverError.shape("\(raw.columns) weights per frame for \(ka) active poses")
+            }
+            var accumulation = Accumulation(self, centred: false, reconstruct: reconstruct)
+            let block = Self.framesPerBlock(width: width)
+            var values = [Float](repeating: 0, count: block * width)
+            var start = 0
+            while start < frameCount {
+                let count = Swift.min(block, frameCount - start)
+                try read(start..<(start + count), &values)
+                try accumulation.add(&values, raw: raw.elements, rows: start..<(start + count))
                 start += count
             }
-            return (BlendshapeFit(mask: mask.distances, mesh: mesh.distances), reconstruct ? reconstruction : nil)
+            return (accumulation.fit, accumulation.reconstruction)
         }
-    }
 
-    private struct Accumulator {
-        var sum = 0.0, sumSquares = 0.0, count = 0, max = -1.0, worstFrame = 0, worstVertex = 0
-        mutating func add(_ d: Double, frame: Int, vertex: Int) {
-            sum += d; sumSquares += d * d; count += 1
-            if d > max { max = d; worstFrame = frame; worstVertex = vertex }
-        }
-        var distances: Distances {
-            Distances(rms: count > 0 ? (sumSquares / Double(count)).squareRoot() : 0, mean: count > 0 ? sum / Double(count) : 0,
-                      max: Swift.max(max, 0), worstFrame: worstFrame, worstVertex: worstVertex)
+        /// Frames per block for `width` values a frame: about 8 MB, so that a block's residual stays in
+        /// cache between the SGEMM that makes it and the distance pass that reads it.
+        public static func framesPerBlock(width: Int) -> Int { Swift.max(8, Swift.min(256, (1 << 21) / Swift.max(width, 1))) }
+
+        /// A fit measured block by block.
+        public struct Accumulation: Sendable {
+            let measure: Measure
+            private var tally: DistanceTally
+            private var weights: [Float] = []
+            /// `[F, 3V]` when asked for.
+            public private(set) var reconstruction: [Float]?
+
+            /// With `centred`, the blocks `add` receives are t − n over the selection (what the solve's
+            /// projections leave behind) rather than t.
+            public init(_ measure: Measure, centred: Bool, reconstruct: Bool) {
+                self.measure = measure
+                tally = DistanceTally(reference: centred ? [Float](repeating: 0, count: measure.neutral.count) : measure.neutral,
+                                      selectedPoints: measure.maskVertices)
+                reconstruction = reconstruct ? [] : nil
+            }
+
+            /// Adds frames `rows` given as `values` (`[rows.count, selection.count]`, overwritten with the
+            /// residual), solved as `raw[rows, Ka]` (`raw` holds every frame's weights, `[F, Ka]`).
+            public mutating func add(_ values: inout [Float], raw: [Double], rows: Range<Int>) throws {
+                let ka = measure.activePoses.count, width = measure.selection.count, count = rows.count
+                guard raw.count >= rows.upperBound * ka, values.count >= count * width else {
+                    throw BlendshapeSolverError.shape("\(values.count) values or \(raw.count) weights for frames \(rows)")
+                }
+                if weights.count < count * ka { weights = [Float](repeating: 0, count: count * ka) }
+                for i in 0..<(count * ka) { weights[i] = Float(raw[rows.lowerBound * ka + i]) }
+                if reconstruction != nil {
+                    var recon = [Float](repeating: 0, count: count * width)
+                    for f in 0..<count { recon.replaceSubrange((f * width)..<((f + 1) * width), with: measure.neutral) }
+                    try gemm(rows: count, columns: width, inner: ka, weights, measure.activeDeltas, beta: 1, into: &recon)
+                    reconstruction? += recon
+                }
+                // values ← t − X·Δ: its distance from N is the one of t from N + X·Δ.
+                try gemm(rows: count, columns: width, inner: ka, weights, measure.activeDeltas, alpha: -1, beta: 1, into: &values)
+                if let bad = tally.add(values, rows: count, firstRow: rows.lowerBound) {
+                    throw BlendshapeSolverError.shape("frame \(bad.row), vertex \(measure.vertices?[bad.point] ?? bad.point) holds non-finite positions; vertex positions must be finite numbers")
+                }
+            }
+
+            public var fit: BlendshapeFit {
+                if let vertices = measure.vertices {
+                    return BlendshapeFit(mask: Distances(tally.all) { vertices[$0] }, mesh: nil)
+                }
+                return BlendshapeFit(mask: Distances(tally.selected), mesh: Distances(tally.all))
+            }
         }
     }
 }

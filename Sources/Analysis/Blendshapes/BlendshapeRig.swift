@@ -25,9 +25,6 @@ public struct BlendshapeRig: Sendable {
         self.deltas = deltas
         self.mask = mask
     }
-
-    /// Coordinate indices (3 per vertex) of the mask, or nil for all.
-    var maskCoordinates: [Int]? { mask.map { $0.flatMap { [3 * $0, 3 * $0 + 1, 3 * $0 + 2] } } }
 }
 
 /// Why a blendshape solve cannot run.

@@ -49,92 +49,118 @@ public struct BlendshapeSolver: Sendable {
         return try solve(projections: projections, since: clock)
     }
 
-    /// Solves a shot read a block of frames at a time: `read(range, &buffer)` must put frames
-    /// `range` (`[range.count, 3V]`) at the start of `buffer`, which holds `framesPerBlock` frames.
-    /// Memory stays at one block of positions however long the shot is.
-    public func solve(frameCount: Int, vertexCount: Int, read: (Range<Int>, inout [Float]) throws -> Void) throws -> Result {
-        let clock = Date()
-        let ka = system.activeCount
-        var projections = Matrix<Double>(rows: frameCount, columns: ka)   // [F, Ka]: Dᵀ(t − n)
-        var buffer = [Float](repeating: 0, count: Self.framesPerBlock * 3 * vertexCount)
-        var first = 0
-        while first < frameCount {
-            let count = min(Self.framesPerBlock, frameCount - first)
-            try read(first..<(first + count), &buffer)
-            let block = try system.projections(of: count == Self.framesPerBlock ? buffer : Array(buffer[0..<(count * 3 * vertexCount)]),
-                                               frameCount: count, vertexCount: vertexCount)
-            projections.replaceRows(first..<(first + count), with: block)
-            first += count
-        }
-        return try solve(projections: projections, since: clock)
+    /// Solves a shot read a block of frames at a time: `read(range, &buffer)` must put the
+    /// `system.selection` coordinates of frames `range` (`[range.count, selection.count]`, the frontal
+    /// mask's alone when there is one) at the start of `buffer`. Memory stays at one block however long
+    /// the shot is. `ShotSolve` does the same and measures the fit on each block while it is in cache.
+    public func solve(frameCount: Int, read: (Range<Int>, inout [Float]) throws -> Void) throws -> Result {
+        try ShotSolve.run(solver: self, measure: nil, frameCount: frameCount) { range, _, buffer in try read(range, &buffer) }.result
     }
 
     /// The per-frame stage, from Dᵀ(t − n) of every frame `[F, Ka]`; `since` is when the GEMM stage began.
     private func solve(projections: Matrix<Double>, since clock: Date) throws -> Result {
-        let ka = system.activeCount, frameCount = projections.rows
-        if let bad = projections.elements.firstIndex(where: { !$0.isFinite }) {
-            throw BlendshapeSolverError.shape("frame \(bad / max(ka, 1)) holds non-finite positions; vertex positions must be finite numbers")
-        }
-        // Aᵀb₀ for every frame at once (A symmetric): [F, Ka].
-        let normals = frameCount > 0 ? try projections.multiplied(by: system.a) : projections
         let gemmSeconds = Date().timeIntervalSince(clock)
-        let start = Date()
-        // Plain arrays in this loop: it runs per frame, and generic Matrix accessors across modules
-        // cost a metadata lookup per call.
-        var rawElements = [Double](repeating: 0, count: frameCount * ka)
-        var previous = [Double](repeating: 0, count: ka)
-        var quadratic = try BoundedQuadratic(hessian: system.hessian)
-        var cancelEvents = 0, steps = 0
-        let ones = [Double](repeating: 1, count: ka)
-        let a = system.a.elements, b0 = projections.elements, q0 = normals.elements
-        var b = [Double](repeating: 0, count: ka), q = [Double](repeating: 0, count: ka)
-        for f in 0..<frameCount {
-            for j in 0..<ka {
-                b[j] = b0[f * ka + j]
-                q[j] = q0[f * ka + j]
-            }
-            if system.temporalWeight > 0, f > 0 {
-                // b += λT·s·x_prev and, A being symmetric, q = A·b gains λT·s·A·x_prev.
-                for i in 0..<ka {
-                    var pull = 0.0
-                    for j in 0..<ka { pull += a[i * ka + j] * previous[j] }
-                    q[i] += system.temporalWeight * pull
-                    b[i] += system.temporalWeight * previous[i]
-                }
-            }
-            var upper = ones
-            var x = try solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
-            // Cancel pairs: the smaller of each pair is held at ~0 and the frame solved again.
-            var cancelled = false
-            for (i, j) in system.cancelPairs {
-                let smaller = x[i] < x[j] ? i : j   // a tie switches off the pair's second pose
-                if x[smaller] > 1e-10 { cancelled = true }
-                upper[smaller] = 1e-10
-            }
-            if cancelled { cancelEvents += 1 }
-            // The exact solve cannot change when every smaller weight is already within the new bound;
-            // ADMM's iterates can, so it always solves again, as the SDK does.
-            if cancelled || (method == .admm && !system.cancelPairs.isEmpty) {
-                x = try solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
-            }
-            for j in 0..<ka { rawElements[f * ka + j] = x[j] }
-            previous = x
-        }
-        let raw = try Matrix<Double>(rows: frameCount, columns: ka, elements: rawElements)
-        let settings = system.settings, poseCount = settings.poseCount
-        var weightElements = [Float](repeating: 0, count: frameCount * poseCount)
-        for f in 0..<frameCount {
-            for pose in 0..<poseCount { weightElements[f * poseCount + pose] = Float(settings.offsets[pose]) }
-            for (j, pose) in system.activePoses.enumerated() {
-                weightElements[f * poseCount + pose] = Float(rawElements[f * ka + j] * settings.multipliers[pose] + settings.offsets[pose])
-            }
-        }
-        let weights = try Matrix<Float>(rows: frameCount, columns: poseCount, elements: weightElements)
-        return Result(weights: weights, raw: raw, cancelEvents: cancelEvents, steps: steps,
-                      gemmSeconds: gemmSeconds, frameSeconds: Date().timeIntervalSince(start))
+        var stage = try FrameStage(solver: self, frameCount: projections.rows)
+        try stage.solve(projections.elements, count: projections.rows)
+        return try stage.result(gemmSeconds: gemmSeconds)
     }
 
-    private func solveFrame(b: [Double], q: [Double], upper: [Double], quadratic: inout BoundedQuadratic, steps: inout Int, frame: Int) throws -> [Double] {
+    /// The sequential per-frame solve, fed a block of frames at a time: the temporal term carries each
+    /// frame's solution into the next frame's right-hand side, and the active set warm-starts frame to
+    /// frame, so blocks must come in order.
+    public struct FrameStage {
+        let solver: BlendshapeSolver
+        /// `[F, Ka]`, filled as blocks are solved.
+        public private(set) var raw: [Double]
+        /// Frames solved so far.
+        public private(set) var solved = 0
+        private var previous: [Double]
+        private var quadratic: BoundedQuadratic
+        private var cancelEvents = 0, steps = 0
+        private var seconds = 0.0
+
+        public init(solver: BlendshapeSolver, frameCount: Int) throws {
+            self.solver = solver
+            let ka = solver.system.activeCount
+            raw = [Double](repeating: 0, count: frameCount * ka)
+            previous = [Double](repeating: 0, count: ka)
+            quadratic = try BoundedQuadratic(hessian: solver.system.hessian)
+        }
+
+        /// Solves the next `count` frames from their Dᵀ(t − n), `projections[0 ..< count × Ka]`.
+        public mutating func solve(_ projections: [Double], count: Int) throws {
+            let start = Date()
+            defer { seconds += Date().timeIntervalSince(start) }
+            let system = solver.system, ka = system.activeCount
+            guard count >= 0, solved + count <= raw.count / max(ka, 1), projections.count >= count * ka else {
+                throw BlendshapeSolverError.shape("\(count) more frames of projections for a shot of \(raw.count / max(ka, 1)) frames")
+            }
+            if let bad = projections[0..<(count * ka)].firstIndex(where: { !$0.isFinite }) {
+                throw BlendshapeSolverError.shape("frame \(solved + bad / max(ka, 1)) holds non-finite positions; vertex positions must be finite numbers")
+            }
+            // Aᵀb₀ for the block at once (A symmetric): [count, Ka].
+            var normals = [Double](repeating: 0, count: count * ka)
+            try gemm(rows: count, columns: ka, inner: ka, projections, system.a.elements, into: &normals)
+            // Plain arrays in this loop: it runs per frame, and generic Matrix accessors across modules
+            // cost a metadata lookup per call.
+            let ones = [Double](repeating: 1, count: ka)
+            let a = system.a.elements
+            var b = [Double](repeating: 0, count: ka), q = [Double](repeating: 0, count: ka)
+            for row in 0..<count {
+                let f = solved + row
+                for j in 0..<ka {
+                    b[j] = projections[row * ka + j]
+                    q[j] = normals[row * ka + j]
+                }
+                if system.temporalWeight > 0, f > 0 {
+                    // b += λT·s·x_prev and, A being symmetric, q = A·b gains λT·s·A·x_prev.
+                    for i in 0..<ka {
+                        var pull = 0.0
+                        for j in 0..<ka { pull += a[i * ka + j] * previous[j] }
+                        q[i] += system.temporalWeight * pull
+                        b[i] += system.temporalWeight * previous[i]
+                    }
+                }
+                var upper = ones
+                var x = try solver.solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
+                // Cancel pairs: the smaller of each pair is held at ~0 and the frame solved again.
+                var cancelled = false
+                for (i, j) in system.cancelPairs {
+                    let smaller = x[i] < x[j] ? i : j   // a tie switches off the pair's second pose
+                    if x[smaller] > 1e-10 { cancelled = true }
+                    upper[smaller] = 1e-10
+                }
+                if cancelled { cancelEvents += 1 }
+                // The exact solve cannot change when every smaller weight is already within the new bound;
+                // ADMM's iterates can, so it always solves again, as the SDK does.
+                if cancelled || (solver.method == .admm && !system.cancelPairs.isEmpty) {
+                    x = try solver.solveFrame(b: b, q: q, upper: upper, quadratic: &quadratic, steps: &steps, frame: f)
+                }
+                for j in 0..<ka { raw[f * ka + j] = x[j] }
+                previous = x
+            }
+            solved += count
+        }
+
+        /// The shot's solution once every frame is solved; `gemmSeconds` is the time spent outside this stage.
+        public func result(gemmSeconds: Double) throws -> Result {
+            let system = solver.system, ka = system.activeCount, frameCount = raw.count / max(ka, 1)
+            let raw = try Matrix<Double>(rows: frameCount, columns: ka, elements: self.raw)
+            let settings = system.settings, poseCount = settings.poseCount
+            var weightElements = [Float](repeating: 0, count: frameCount * poseCount)
+            for f in 0..<frameCount {
+                for pose in 0..<poseCount { weightElements[f * poseCount + pose] = Float(settings.offsets[pose]) }
+                for (j, pose) in system.activePoses.enumerated() {
+                    weightElements[f * poseCount + pose] = Float(self.raw[f * ka + j] * settings.multipliers[pose] + settings.offsets[pose])
+                }
+            }
+            let weights = try Matrix<Float>(rows: frameCount, columns: poseCount, elements: weightElements)
+            return Result(weights: weights, raw: raw, cancelEvents: cancelEvents, steps: steps,
+                          gemmSeconds: gemmSeconds, frameSeconds: seconds)
+        }
+    }
+
+    fileprivate func solveFrame(b: [Double], q: [Double], upper: [Double], quadratic: inout BoundedQuadratic, steps: inout Int, frame: Int) throws -> [Double] {
         switch method {
         case .bvls:
             do { steps += try quadratic.solve(q: q, upper: upper) } catch LinalgError.noConvergence(_, let iterations) {

@@ -14,12 +14,14 @@ public struct BlendshapeSystem: Sendable {
     public let settings: BlendshapeSolverSettings
     /// Indices of the active poses, ascending; the solve's variables in this order.
     public let activePoses: [Int]
-    /// Masked coordinate indices (`3·vertex + axis`), nil when every vertex is fitted.
-    public let coordinates: [Int]?
-    /// D `[3M, Ka]` in Double.
+    /// The coordinates the solve reads from each frame (`3·vertex + axis`): the mask's, ascending, or
+    /// every one.
+    public let selection: CoordinateRuns
+    /// D `[3M, Ka]` in Double, rows in `selection` order.
     let deltas: Matrix<Double>
-    /// Dᵀn `[Ka]`.
-    let neutralProjection: [Double]
+    /// D `[3M, Ka]` and n `[3M]` in Float (exactly the rig's values), for the projections.
+    let floatDeltas: [Float]
+    let selectedNeutral: [Float]
     /// A `[Ka, Ka]`.
     public let a: Matrix<Double>
     /// AᵀA = A² `[Ka, Ka]`, the Hessian of the box problem.
@@ -46,27 +48,34 @@ public struct BlendshapeSystem: Sendable {
         guard !active.isEmpty else { throw BlendshapeSolverError.settings("no active pose") }
         self.settings = settings
         activePoses = active
-        let coordinates = rig.maskCoordinates
-        self.coordinates = coordinates
-        let rows = coordinates ?? Array(0..<(3 * rig.vertexCount))
-
-        // D [3M, Ka] and n on the mask, in Double.
-        var d = Matrix<Double>(rows: rows.count, columns: active.count)
-        for (column, pose) in active.enumerated() {
-            let base = pose * rig.deltas.columns
-            for (row, coordinate) in rows.enumerated() { d[row, column] = Double(rig.deltas.elements[base + coordinate]) }
+        let vertexCount = rig.vertexCount
+        guard let selection = rig.mask.map({ CoordinateRuns(vertices: $0.sorted()) }) ?? CoordinateRuns(all: 3 * vertexCount) else {
+            throw BlendshapeSolverError.shape("the frontal mask must hold distinct vertex indices")
         }
-        let neutral = rows.map { Double(rig.neutral[$0]) }
-        deltas = d
-        neutralProjection = try d.multiplied(by: neutral, transpose: .transposed)
+        self.selection = selection
+        let rows = selection.indices
+
+        // D [3M, Ka] and n on the mask, in Double, built on plain arrays (this runs before every solve).
+        let ka = active.count, width = rig.deltas.columns
+        var d = [Double](repeating: 0, count: rows.count * ka)
+        rig.deltas.elements.withUnsafeBufferPointer { all in
+            d.withUnsafeMutableBufferPointer { out in
+                for (column, pose) in active.enumerated() {
+                    let base = pose * width
+                    for (row, coordinate) in rows.enumerated() { out[row * ka + column] = Double(all[base + coordinate]) }
+                }
+            }
+        }
+        floatDeltas = d.map { Float($0) }
+        selectedNeutral = rows.map { rig.neutral[$0] }
+        deltas = try Matrix(rows: rows.count, columns: ka, elements: d)
 
         guard let box = BoundingBox(points: rig.neutral) else { throw BlendshapeSolverError.shape("the neutral has no finite points") }
         let diagonal = box.diagonal
         scale = (diagonal / settings.templateBBSize) * (diagonal / settings.templateBBSize)
         temporalWeight = settings.temporal * scale
 
-        var a = try d.gram()
-        let ka = active.count
+        var a = try deltas.gram()
         let l1Term = settings.l1 * settings.l1 * 0.25 * scale
         let diagonalTerm = settings.l2 * 10 * scale + settings.temporal * 100 * scale
         for i in 0..<ka {
@@ -88,14 +97,61 @@ public struct BlendshapeSystem: Sendable {
         }
     }
 
-    /// Dᵀ(t − n) for every frame of `frames` `[F, 3V]` (one gathered, widened GEMM): `[F, Ka]`.
+    /// Dᵀ(t − n) for every frame of `frames` `[F, 3V]`: `[F, Ka]`.
     public func projections(of frames: [Float], frameCount: Int, vertexCount: Int) throws -> Matrix<Double> {
-        let width = coordinates?.count ?? 3 * vertexCount
-        var (product, _) = try widenedProduct(frames, rowCount: frameCount, columns: 3 * vertexCount, selecting: coordinates,
-                                              weights: [Double](repeating: 0, count: width), by: deltas)
-        for f in 0..<frameCount {
-            for j in 0..<activeCount { product[f, j] -= neutralProjection[j] }
+        let stride = 3 * vertexCount
+        guard frameCount >= 0, frames.count == frameCount * stride, selection.end <= stride else {
+            throw BlendshapeSolverError.shape("\(frames.count) values are not \(frameCount) frames of \(vertexCount) vertices")
         }
-        return product
+        var selected = [Float]()
+        selected.reserveCapacity(frameCount * selection.count)
+        for f in 0..<frameCount {
+            for (start, length) in zip(selection.starts, selection.lengths) {
+                selected += frames[(f * stride + start)..<(f * stride + start + length)]
+            }
+        }
+        var workspace = ProjectionWorkspace()
+        var product = [Double](repeating: 0, count: frameCount * activeCount)
+        try projections(ofSelected: &selected, frameCount: frameCount, workspace: &workspace, into: &product)
+        return try Matrix(rows: frameCount, columns: activeCount, elements: product)
+    }
+
+    /// Buffers reused block after block by `projections(ofSelected:…)`.
+    public struct ProjectionWorkspace: Sendable {
+        var chunk: [Float] = []
+        public init() {}
+    }
+
+    /// Coordinates summed in Float per SGEMM before the partial sums are added in Double: the Float
+    /// rounding error of each sum grows with its length, and 256-term sums keep the weights within
+    /// 1e-7 of an all-Double product at twice its speed.
+    static let coordinatesPerChunk = 256
+
+    /// Dᵀ(t − n) for `frameCount` frames given as their `selection` coordinates (`[F, selection.count]`),
+    /// written to `destination[0 ..< F × Ka]`. `values` becomes t − n (exact in Float wherever t and n
+    /// lie within a factor of two, as a face's frames do of its neutral); the product is SGEMMs over
+    /// 256-coordinate chunks whose partial sums are added in Double.
+    public func projections(ofSelected values: inout [Float], frameCount: Int, workspace: inout ProjectionWorkspace,
+                            into destination: inout [Double]) throws {
+        let width = selection.count, ka = activeCount
+        guard values.count >= frameCount * width, destination.count >= frameCount * ka else {
+            throw BlendshapeSolverError.shape("\(values.count) values are not \(frameCount) frames of \(width) coordinates")
+        }
+        subtractFromRows(&values, rows: frameCount, selectedNeutral)
+        for i in 0..<(frameCount * ka) { destination[i] = 0 }
+        // Each chunk's product is too small to share between threads: waking OpenBLAS's threads for
+        // every one of them cost more than the product (measured: a quarter of a one-shot solve).
+        let blasThreads = BLASThreads.count
+        if blasThreads > 1 { BLASThreads.count = 1 }
+        defer { if blasThreads > 1 { BLASThreads.count = blasThreads } }
+        if workspace.chunk.count < frameCount * ka { workspace.chunk = [Float](repeating: 0, count: frameCount * ka) }
+        var first = 0
+        while first < width {
+            let count = min(Self.coordinatesPerChunk, width - first)
+            try gemm(rows: frameCount, columns: ka, inner: count, values, aOffset: first, lda: width, floatDeltas, bOffset: first * ka,
+                     into: &workspace.chunk)
+            for i in 0..<(frameCount * ka) { destination[i] += Double(workspace.chunk[i]) }
+            first += count
+        }
     }
 }

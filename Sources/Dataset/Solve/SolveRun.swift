@@ -16,6 +16,8 @@ public enum SolveRun {
         /// Output folder; default `<dataset>/solve` (`solve_tongue` with `tongue`).
         public var output: String?
         public var writeReconstruction = false
+        /// Where the fit error is measured: the whole mesh (and the mask), the mask alone, or nil for no fit.
+        public var fit: BlendshapeFit.Scope? = .mesh
         /// Shots solved at once (default: one per core).
         public var workers: Int?
         public var progress: @Sendable (String) -> Void = { _ in }
@@ -61,6 +63,8 @@ public enum SolveRun {
         public let meshVertices: Int
         /// s = (bounding-box diagonal / templateBBSize)².
         public let regularizationScale: Double
+        /// Where fit errors were measured: "mesh", "mask" or "none".
+        public let fit: String
         public let shots: [ShotReport]
         public let output: String
         public let seconds: Double
@@ -79,7 +83,7 @@ public enum SolveRun {
             neutralFile: options.tongue ? DatasetFiles.tongueNeutral : DatasetFiles.skinNeutral)
         let system = try BlendshapeSystem(rig: setup.rig, settings: setup.settings)
         let solver = try BlendshapeSolver(system: system, method: options.method)
-        let measure = try BlendshapeFit.Measure(rig: setup.rig, activePoses: system.activePoses)
+        let measure = try options.fit.map { try BlendshapeFit.Measure(rig: setup.rig, activePoses: system.activePoses, scope: $0) }
         let all = options.tongue ? layout.tongue : layout.skin
         try layout.requireShots(options.shots, kind: kind)
         let entries = all.filter { options.shots.isEmpty || options.shots.contains($0.shot) }
@@ -95,7 +99,7 @@ public enum SolveRun {
         }
         let report = Report(root: root, kind: kind, method: options.method, archive: setup.archiveFile, config: setup.configFile,
                             poseNames: setup.poseNames, activePoses: system.activeCount, maskVertices: setup.rig.mask?.count,
-                            meshVertices: setup.rig.vertexCount, regularizationScale: system.scale, shots: shots, output: output,
+                            meshVertices: setup.rig.vertexCount, regularizationScale: system.scale, fit: options.fit?.rawValue ?? "none", shots: shots, output: output,
                             seconds: Date().timeIntervalSince(started))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -104,7 +108,7 @@ public enum SolveRun {
     }
 
     private static func solveShot(_ entry: DatasetLayout.ShotCaches, layout: DatasetLayout, setup: BlendshapeSetup,
-                                  solver: BlendshapeSolver, measure: BlendshapeFit.Measure, output: String, reconstruct: Bool) -> ShotReport {
+                                  solver: BlendshapeSolver, measure: BlendshapeFit.Measure?, output: String, reconstruct: Bool) -> ShotReport {
         let started = Date()
         func failure(_ file: String, _ message: String, ioFailure: Bool = false) -> ShotReport {
             var report = ShotReport(shot: entry.shot, file: file, frames: 0, fit: nil, poses: [], cancelEvents: 0, activeSetSteps: 0,
@@ -114,20 +118,22 @@ public enum SolveRun {
         }
         guard let file = entry.candidates.first else { return failure("", "no cache") }
         do {
-            // Streamed a block of frames at a time, twice (solve, then fit): no copy of the whole shot.
             let cache = try VertexCacheIO.frames(layout.path(file))
             guard cache.frameCount > 0 else { return failure(file, "the cache has no frames") }
             guard cache.vertexCount == setup.rig.vertexCount else {
                 return failure(file, "\(cache.vertexCount) vertices, the blendshapes have \(setup.rig.vertexCount) (\(Rules.cacheVertices.id))")
             }
-            let read: (Range<Int>, inout [Float]) throws -> Void = { range, buffer in try cache.decode(range, into: &buffer) }
-            let result = try solver.solve(frameCount: cache.frameCount, vertexCount: cache.vertexCount, read: read)
-            let (fit, reconstruction) = try measure(raw: result.raw, reconstruct: reconstruct, read: read)
+            // One pass: each block of frames is read once (the mask's coordinates, or whole frames for the
+            // whole-mesh fit), solved and measured.
+            let outcome = try ShotSolve.run(solver: solver, measure: measure, reconstruct: reconstruct, frameCount: cache.frameCount) {
+                range, selection, buffer in try cache.decode(range, selecting: selection, into: &buffer)
+            }
+            let result = outcome.result, fit = outcome.fit, reconstruction = outcome.reconstruction
             var outputs = ["\(output)/\(entry.shot).npy", "\(output)/\(entry.shot).csv"]
             let poseCount = setup.poseNames.count
             try AtomicFile.write(NpyWriter.encode(floats: result.weights.elements, shape: [cache.frameCount, poseCount]), to: outputs[0])
             let fps = cache.framesPerSecond ?? 30
-            try AtomicFile.write(Array(csv(result.weights, names: setup.poseNames, framesPerSecond: fps).utf8), to: outputs[1])
+            try AtomicFile.write(csv(result.weights, names: setup.poseNames, framesPerSecond: fps), to: outputs[1])
             if let reconstruction {
                 let recon = try VertexCache(frameCount: cache.frameCount, vertexCount: cache.vertexCount, positions: reconstruction,
                                             framesPerSecond: fps, source: cache.source)
@@ -145,25 +151,38 @@ public enum SolveRun {
     }
 
     private static func usage(_ result: BlendshapeSolver.Result, setup: BlendshapeSetup, activePoses: [Int]) -> [PoseUsage] {
-        let frames = result.weights.rows
+        let frames = result.weights.rows, poses = result.weights.columns, ka = result.raw.columns
+        let weights = result.weights.elements, raw = result.raw.elements
         let rawColumn = Dictionary(uniqueKeysWithValues: activePoses.enumerated().map { ($1, $0) })
         return setup.poseNames.enumerated().map { pose, name in
-            let column = (0..<frames).map { Double(result.weights[$0, pose]) }
-            let on = rawColumn[pose].map { j in (0..<frames).filter { result.raw[$0, j] > 0.01 }.count } ?? 0
-            return PoseUsage(pose: name, active: rawColumn[pose] != nil, mean: frames > 0 ? column.reduce(0, +) / Double(frames) : 0,
-                             max: column.max() ?? 0, framesOn: frames > 0 ? Double(on) / Double(frames) : 0)
+            var sum = 0.0, maximum = -Double.infinity, on = 0
+            for f in 0..<frames {
+                let w = Double(weights[f * poses + pose])
+                sum += w
+                maximum = max(maximum, w)
+            }
+            if let j = rawColumn[pose] { for f in 0..<frames where raw[f * ka + j] > 0.01 { on += 1 } }
+            return PoseUsage(pose: name, active: rawColumn[pose] != nil, mean: frames > 0 ? sum / Double(frames) : 0,
+                             max: frames > 0 ? maximum : 0, framesOn: frames > 0 ? Double(on) / Double(frames) : 0)
         }
     }
 
-    /// frame, time (s), then one column per pose.
-    static func csv(_ weights: Matrix<Float>, names: [String], framesPerSecond: Double) -> String {
-        var lines = ["frame,time," + names.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ",")]
-        lines.reserveCapacity(weights.rows + 1)
+    /// frame, time (s), then one column per pose (`%.6g`; time `%.6f`).
+    static func csv(_ weights: Matrix<Float>, names: [String], framesPerSecond: Double) -> [UInt8] {
+        var bytes = Array(("frame,time," + names.map { $0.contains(",") ? "\"\($0)\"" : $0 }.joined(separator: ",") + "\n").utf8)
+        bytes.reserveCapacity(bytes.count + weights.rows * (weights.columns * 10 + 16))
+        let values = weights.elements, columns = weights.columns
         for f in 0..<weights.rows {
-            let values = (0..<weights.columns).map { String(format: "%.6g", weights[f, $0]) }
-            lines.append("\(f),\(String(format: "%.6f", Double(f) / framesPerSecond)),\(values.joined(separator: ","))")
+            bytes += Array(String(f).utf8)
+            bytes.append(UInt8(ascii: ","))
+            NumberText.append(Double(f) / framesPerSecond, format: "%.6f", to: &bytes)
+            for c in 0..<columns {
+                bytes.append(UInt8(ascii: ","))
+                NumberText.append(Double(values[f * columns + c]), format: "%.6g", to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "\n"))
         }
-        return lines.joined(separator: "\n") + "\n"
+        return bytes
     }
 
     private static func absolute(_ path: String) -> String {

@@ -27,6 +27,33 @@ public struct NpyArray: Sendable {
         return toCOrder(values)
     }
 
+    /// Decodes numeric data as `Float` in C order into `destination[offset ..< offset + elementCount]`,
+    /// straight from the file's bytes when it is stored in C order (a rig's poses are assembled into
+    /// one array this way).
+    public func decodeFloats(into destination: inout [Float], at offset: Int) throws {
+        let encoding = try numericEncoding()
+        guard offset >= 0, destination.count - offset >= elementCount else { throw truncated() }
+        if fortranOrder && shape.count > 1 {
+            destination.replaceSubrange(offset..<(offset + elementCount), with: try floats())
+        } else if case .float = encoding, payload.decodeFloats(at: 0, count: elementCount, as: encoding, into: &destination, at: offset) {
+            return
+        } else {
+            destination.replaceSubrange(offset..<(offset + elementCount), with: try floats())
+        }
+    }
+
+    /// The first element (in storage order) that is NaN or infinite, found on the bytes without decoding
+    /// them into an array; nil when every element is finite or the data are integers.
+    public func firstNonFinite() throws -> Int? {
+        let encoding = try numericEncoding()
+        guard case .float = encoding else { return nil }
+        guard let index = payload.firstNonFiniteFloat(at: 0, count: elementCount, as: encoding) else {
+            if payload.contains(offset: 0, length: elementCount * encoding.width) { return nil }
+            throw truncated()
+        }
+        return index
+    }
+
     /// Decodes numeric data to `Double` in C order.
     public func doubles() throws -> [Double] {
         let encoding = try numericEncoding()

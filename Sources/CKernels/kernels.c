@@ -1,0 +1,103 @@
+// Hot loops that Swift compiles for baseline x86-64 (SSE2) only — byte-swapping decode of big-endian
+// Maya caches, with an AVX2 body chosen at run time and a portable one — and a non-variadic snprintf.
+#include "ckernels.h"
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+__attribute__((target("avx2")))
+static void decode_be_avx2(const uint8_t *source, float *destination, size_t count) {
+    const __m256i shuffle = _mm256_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12,
+                                             3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(source + 4 * i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(source + 4 * i + 32));
+        _mm256_storeu_si256((__m256i *)(destination + i), _mm256_shuffle_epi8(a, shuffle));
+        _mm256_storeu_si256((__m256i *)(destination + i + 8), _mm256_shuffle_epi8(b, shuffle));
+    }
+    for (; i < count; i++) {
+        uint32_t bits;
+        memcpy(&bits, source + 4 * i, 4);
+        bits = __builtin_bswap32(bits);
+        memcpy(destination + i, &bits, 4);
+    }
+}
+
+static int has_avx2 = -1;
+
+int fp_kernels_avx2(void) {
+    if (has_avx2 < 0) {
+        __builtin_cpu_init();
+        has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+    }
+    return has_avx2;
+}
+// Runs of up to four values (a mask scattered over the mesh is runs of three: x, y, z) take one
+// 16-byte shuffle each where the source and destination have room for the whole vector.
+__attribute__((target("avx2")))
+static void runs_be_avx2(const uint8_t *source, int64_t first, int64_t end, const int64_t *starts, const int64_t *lengths,
+                         size_t runs, float *destination, size_t capacity) {
+    const __m128i shuffle = _mm_setr_epi8(3, 2, 1, 0, 7, 6, 5, 4, 11, 10, 9, 8, 15, 14, 13, 12);
+    size_t written = 0;
+    for (size_t r = 0; r < runs; r++) {
+        int64_t index = starts[r] - first, length = lengths[r];
+        const uint8_t *from = source + 4 * index;
+        float *to = destination + written;
+        if (length <= 4 && index + 4 <= end - first && written + 4 <= capacity) {
+            __m128i v = _mm_loadu_si128((const __m128i *)from);
+            _mm_storeu_si128((__m128i *)to, _mm_shuffle_epi8(v, shuffle));
+        } else {
+            decode_be_avx2(from, to, (size_t)length);
+        }
+        written += (size_t)length;
+    }
+}
+#else
+int fp_kernels_avx2(void) { return 0; }
+#endif
+
+static void decode_be_scalar(const uint8_t *source, float *destination, size_t count) {
+    for (size_t i = 0; i < count; i++) {
+        uint32_t bits;
+        memcpy(&bits, source + 4 * i, 4);
+        bits = __builtin_bswap32(bits);
+        memcpy(destination + i, &bits, 4);
+    }
+}
+
+void fp_decode_f32_be(const void *source, float *destination, size_t count) {
+#if defined(__x86_64__)
+    if (fp_kernels_avx2()) {
+        decode_be_avx2((const uint8_t *)source, destination, count);
+        return;
+    }
+#endif
+    decode_be_scalar((const uint8_t *)source, destination, count);
+}
+
+void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const int64_t *starts, const int64_t *lengths,
+                           size_t runs, float *destination, size_t capacity) {
+    const uint8_t *bytes = (const uint8_t *)source;
+#if defined(__x86_64__)
+    if (fp_kernels_avx2()) {
+        runs_be_avx2(bytes, first, end, starts, lengths, runs, destination, capacity);
+        return;
+    }
+#else
+    (void)end;
+    (void)capacity;
+#endif
+    for (size_t r = 0; r < runs; r++) {
+        size_t length = (size_t)lengths[r];
+        const uint8_t *from = bytes + 4 * (size_t)(starts[r] - first);
+        decode_be_scalar(from, destination, length);
+        destination += length;
+    }
+}
+
+int fp_format_double(char *buffer, size_t size, const char *format, double value) {
+    return snprintf(buffer, size, format, value);
+}

@@ -1,0 +1,74 @@
+/// A selection of values out of each row of a row-major array (e.g. the frontal mask's coordinates
+/// out of a frame's `3V` values), stored as ascending runs of consecutive indices so that reading it
+/// is a few contiguous copies rather than one gather per value.
+public struct CoordinateRuns: Sendable, Equatable {
+    /// First index of each run, ascending.
+    public let starts: [Int]
+    /// Length of each run (≥ 1).
+    public let lengths: [Int]
+    /// Values selected per row (the sum of `lengths`).
+    public let count: Int
+    /// One past the largest selected index.
+    public let end: Int
+
+    /// The runs of `indices`, which must be ascending and distinct (nil otherwise).
+    public init?(ascending indices: [Int]) {
+        var starts: [Int] = [], lengths: [Int] = []
+        var previous = -1
+        for index in indices {
+            guard index > previous else { return nil }
+            if index == previous + 1, !lengths.isEmpty {
+                lengths[lengths.count - 1] += 1
+            } else {
+                starts.append(index)
+                lengths.append(1)
+            }
+            previous = index
+        }
+        self.starts = starts
+        self.lengths = lengths
+        count = indices.count
+        end = previous + 1
+    }
+
+    /// Every index of a `width`-value row: one run.
+    public init(all width: Int) {
+        starts = width > 0 ? [0] : []
+        lengths = width > 0 ? [width] : []
+        count = max(width, 0)
+        end = count
+    }
+
+    /// The selected indices, ascending.
+    public var indices: [Int] {
+        var result: [Int] = []
+        result.reserveCapacity(count)
+        for (start, length) in zip(starts, lengths) { result += start..<(start + length) }
+        return result
+    }
+
+    /// The coordinate runs (`3·vertex + axis`) of ascending, distinct `vertices`.
+    public init?(vertices: [Int]) {
+        self.init(ascending: vertices.flatMap { [3 * $0, 3 * $0 + 1, 3 * $0 + 2] })
+    }
+}
+
+/// Copies the `runs` selection of each of the first `rows` rows of `values` (`[rows, width]`) into
+/// `destination` (`[rows, runs.count]`, grown if needed).
+public func gather(_ values: [Float], rows: Int, width: Int, selecting runs: CoordinateRuns, into destination: inout [Float]) {
+    guard rows > 0, runs.end <= width, values.count >= rows * width else { return }
+    if destination.count < rows * runs.count { destination = [Float](repeating: 0, count: rows * runs.count) }
+    values.withUnsafeBufferPointer { source in
+        destination.withUnsafeMutableBufferPointer { target in
+            guard let from = source.baseAddress, let to = target.baseAddress else { return }
+            var out = to
+            for r in 0..<rows {
+                let row = from + r * width
+                for (start, length) in zip(runs.starts, runs.lengths) {
+                    out.update(from: row + start, count: length)
+                    out += length
+                }
+            }
+        }
+    }
+}

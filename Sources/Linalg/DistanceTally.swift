@@ -1,0 +1,134 @@
+/// Mean, RMS and maximum of many non-negative distances, and where the maximum lies.
+public struct DistanceSummary: Sendable, Equatable {
+    public var sum = 0.0
+    public var sumSquares = 0.0
+    public var count = 0
+    /// −1 until a distance is added.
+    public var max = -1.0
+    /// Row and point of the first occurrence of `max`.
+    public var worstRow = 0
+    public var worstPoint = 0
+
+    public init() {}
+
+    public var mean: Double { count > 0 ? sum / Double(count) : 0 }
+    public var rms: Double { count > 0 ? (sumSquares / Double(count)).squareRoot() : 0 }
+}
+
+/// Per-point distances of row-major blocks of points `[rows, P, 3]` from a reference `[P, 3]`,
+/// summarised over every point and over a selection of points (a fit's residual over the whole mesh
+/// and over the frontal mask) without storing them. Each row is one vectorised pass: distances into a
+/// scratch row, then 8-lane sums and maxima in `Float` folded into `Double` every 256 points.
+public struct DistanceTally: Sendable {
+    /// `[P, 3]`.
+    public let reference: [Float]
+    /// 1 for selected points, 0 for the others; nil when every point is selected.
+    private let weights: [Float]?
+    public private(set) var all = DistanceSummary()
+    /// Over the selected points (the same as `all` without a selection).
+    public var selected: DistanceSummary { weights == nil ? all : selection }
+    private var selection = DistanceSummary()
+    private var distances: [Float]
+    private let selectedCount: Int
+
+    /// - Parameters:
+    ///   - reference: `[P, 3]`, subtracted from every row.
+    ///   - selectedPoints: point indices in `0..<P` (any order) summarised apart, or nil.
+    public init(reference: [Float], selectedPoints: [Int]?) {
+        self.reference = reference
+        let points = reference.count / 3
+        if let selectedPoints {
+            var weights = [Float](repeating: 0, count: points)
+            for p in selectedPoints where p >= 0 && p < points { weights[p] = 1 }
+            self.weights = weights
+            selectedCount = weights.reduce(0) { $0 + Int($1) }
+        } else {
+            weights = nil
+            selectedCount = points
+        }
+        distances = [Float](repeating: 0, count: points)
+    }
+
+    /// Adds the first `rows` rows of `values` (`[rows, P, 3]`), numbered from `firstRow`. Returns the
+    /// first row and point whose distance is not finite (that row is then not added), else nil.
+    public mutating func add(_ values: [Float], rows: Int, firstRow: Int) -> (row: Int, point: Int)? {
+        let points = reference.count / 3
+        guard points > 0, rows > 0, values.count >= rows * 3 * points else { return nil }
+        for r in 0..<rows {
+            let row = Self.rowSummary(values, row: r, points: points, reference: reference, weights: weights, scratch: &distances)
+            guard row.all.sum.isFinite, row.all.sumSquares.isFinite else {
+                let point = distances.firstIndex { !$0.isFinite } ?? 0
+                return (firstRow + r, point)
+            }
+            merge(row.all, into: &all, row: firstRow + r, selectedOnly: false)
+            if weights != nil { merge(row.selected, into: &selection, row: firstRow + r, selectedOnly: true) }
+        }
+        return nil
+    }
+
+    private func merge(_ row: RowSums, into summary: inout DistanceSummary, row index: Int, selectedOnly: Bool) {
+        let count = selectedOnly ? selectedCount : reference.count / 3
+        summary.sum += row.sum
+        summary.sumSquares += row.sumSquares
+        summary.count += count
+        guard count > 0, Double(row.max) > summary.max else { return }
+        summary.max = Double(row.max)
+        summary.worstRow = index
+        // The first point at the maximum (rare: only when a row beats every earlier one).
+        summary.worstPoint = distances.indices.first { distances[$0] == row.max && (!selectedOnly || weights?[$0] != 0) } ?? 0
+    }
+
+    private typealias RowSums = (sum: Double, sumSquares: Double, max: Float)
+
+    private static func rowSummary(_ values: [Float], row: Int, points: Int, reference: [Float], weights: [Float]?,
+                                   scratch: inout [Float]) -> (all: RowSums, selected: RowSums) {
+        values.withUnsafeBufferPointer { valueBuffer in
+            reference.withUnsafeBufferPointer { referenceBuffer in
+                scratch.withUnsafeMutableBufferPointer { distanceBuffer in
+                    guard let v = valueBuffer.baseAddress.map({ $0 + row * 3 * points }), let n = referenceBuffer.baseAddress,
+                          let d = distanceBuffer.baseAddress else { return ((0, 0, 0), (0, 0, 0)) }
+                    for p in 0..<points {
+                        let dx = v[3 &* p] - n[3 &* p], dy = v[3 &* p &+ 1] - n[3 &* p &+ 1], dz = v[3 &* p &+ 2] - n[3 &* p &+ 2]
+                        d[p] = (dx * dx + dy * dy + dz * dz).squareRoot()
+                    }
+                    let all = reduce(d, points: points, weights: nil)
+                    guard let weights else { return (all, all) }
+                    return weights.withUnsafeBufferPointer { w in (all, reduce(d, points: points, weights: w.baseAddress)) }
+                }
+            }
+        }
+    }
+
+    /// Sum, sum of squares and maximum of `d[0..<points]` (weighted by 0/1 `weights`).
+    @inline(__always)
+    private static func reduce(_ d: UnsafeMutablePointer<Float>, points: Int, weights: UnsafePointer<Float>?) -> RowSums {
+        var sum = 0.0, squares = 0.0
+        var maximum = SIMD8<Float>(repeating: 0)
+        var chunk = 0
+        while chunk < points {
+            let end = Swift.min(chunk + 256, points)
+            var s = SIMD8<Float>(repeating: 0), q = SIMD8<Float>(repeating: 0)
+            var p = chunk
+            while p + 8 <= end {
+                var x = UnsafeRawPointer(d + p).loadUnaligned(as: SIMD8<Float>.self)
+                if let weights { x *= UnsafeRawPointer(weights + p).loadUnaligned(as: SIMD8<Float>.self) }
+                s += x
+                q += x * x
+                maximum = maximum.replacing(with: x, where: x .> maximum)
+                p += 8
+            }
+            var tailSum: Float = 0, tailSquares: Float = 0, tailMax: Float = 0
+            while p < end {
+                let x = d[p] * (weights?[p] ?? 1)
+                tailSum += x; tailSquares += x * x; tailMax = Swift.max(tailMax, x)
+                p += 1
+            }
+            sum += Double(s.sum() + tailSum)
+            squares += Double(q.sum() + tailSquares)
+            maximum = maximum.replacing(with: SIMD8(repeating: tailMax), where: SIMD8(repeating: tailMax) .> maximum)
+            chunk = end
+        }
+        // NaN never wins a maximum; a non-finite row shows in the sums, which the caller checks.
+        return (sum, squares, maximum.max())
+    }
+}

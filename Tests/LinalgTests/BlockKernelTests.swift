@@ -1,0 +1,153 @@
+import Foundation
+import TestSupport
+import Testing
+@testable import Linalg
+
+@Suite("Block kernels: selected decoding, distance tallies, raw-array products, number text")
+struct BlockKernelTests {
+    /// Float values stored with `encoding`, as a file would hold them.
+    private func encode(_ values: [Float], width: Int, order: ByteOrder) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for value in values {
+            let word: [UInt8]
+            if width == 4 {
+                let bits = order == .bigEndian ? value.bitPattern.bigEndian : value.bitPattern.littleEndian
+                word = withUnsafeBytes(of: bits) { Array($0) }
+            } else {
+                let double = Double(value).bitPattern
+                word = withUnsafeBytes(of: order == .bigEndian ? double.bigEndian : double.littleEndian) { Array($0) }
+            }
+            bytes += word
+        }
+        return bytes
+    }
+
+    @Test("runs of indices: starts, lengths, total, end and the indices back")
+    func runs() throws {
+        let runs = try #require(CoordinateRuns(ascending: [2, 3, 4, 9, 11, 12]))
+        #expect(runs.starts == [2, 9, 11] && runs.lengths == [3, 1, 2] && runs.count == 6 && runs.end == 13)
+        #expect(runs.indices == [2, 3, 4, 9, 11, 12])
+        #expect(CoordinateRuns(ascending: [3, 3]) == nil && CoordinateRuns(ascending: [4, 1]) == nil)
+        let vertices = try #require(CoordinateRuns(vertices: [1, 2, 5]))
+        #expect(vertices.starts == [3, 15] && vertices.lengths == [6, 3])
+    }
+
+    @Test("decoding a selection equals decoding the row and picking, from memory and through pread, every encoding",
+          arguments: [(4, ByteOrder.bigEndian), (4, .littleEndian), (8, .bigEndian), (8, .littleEndian)])
+    func selectedDecoding(width: Int, order: ByteOrder) throws {
+        var rng = SeededGenerator(seed: 5)
+        let rowWidth = 3 * 700
+        let values = (0..<(2 * rowWidth)).map { _ in Float.random(in: -50...50, using: &rng) }
+        let header = [UInt8](repeating: 7, count: 13)   // rows start at an odd offset
+        let bytes = header + encode(values, width: width, order: order)
+        let path = try makeTemporaryDirectory() + "/rows.bin"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        // A scattered mask (runs of 3), a long run, and a mix ending on the row's last value.
+        var scattered: [Int] = []
+        for vertex in stride(from: 5, to: 700, by: 3) { scattered += [3 * vertex, 3 * vertex + 1, 3 * vertex + 2] }
+        let mixed: [Int] = [0, 1, 2, 40] + Array(500..<560) + [rowWidth - 1]
+        let selections: [[Int]] = [scattered, Array(100..<1900), mixed]
+        for buffer in [ByteBuffer(bytes), try ByteBuffer.map(path: path)] {
+            for indices in selections {
+                let runs = try #require(CoordinateRuns(ascending: indices))
+                for row in 0..<2 {
+                    var out = [Float](repeating: .nan, count: runs.count + 5)
+                    var scratch: [UInt8] = []
+                    let ok = buffer.decodeFloats(at: header.count + row * rowWidth * width, rowWidth: rowWidth, selecting: runs,
+                                                 as: .float(bytes: width, order), into: &out, at: 2, scratch: &scratch)
+                    #expect(ok)
+                    #expect(Array(out[2..<(2 + runs.count)]) == indices.map { values[row * rowWidth + $0] })
+                    #expect(out[0].isNaN && out[1].isNaN && out[runs.count + 2].isNaN)   // nothing outside the slot
+                }
+            }
+            // Out of bounds: refused, nothing written.
+            var out = [Float](repeating: 0, count: 4)
+            var scratch: [UInt8] = []
+            let runs = try #require(CoordinateRuns(ascending: [0, 1]))
+            #expect(!buffer.decodeFloats(at: bytes.count - 4, rowWidth: 2, selecting: runs, as: .float(bytes: width, order), into: &out, at: 0, scratch: &scratch))
+            #expect(out == [0, 0, 0, 0])
+        }
+    }
+
+    @Test("a non-finite float is found on the bytes, at its index")
+    func nonFinite() throws {
+        for (width, order) in [(4, ByteOrder.littleEndian), (4, .bigEndian), (8, .littleEndian)] {
+            var values = [Float](repeating: 1.5, count: 1000)
+            let buffer = ByteBuffer(encode(values, width: width, order: order))
+            #expect(buffer.firstNonFiniteFloat(at: 0, count: 1000, as: .float(bytes: width, order)) == nil)
+            values[700] = .infinity
+            values[801] = .nan
+            let bad = ByteBuffer(encode(values, width: width, order: order))
+            #expect(bad.firstNonFiniteFloat(at: 0, count: 1000, as: .float(bytes: width, order)) == 700)
+        }
+    }
+
+    @Test("distance tally: mean, RMS, maximum and where, over all points and a selection, against a direct loop")
+    func tally() throws {
+        var rng = SeededGenerator(seed: 9)
+        let points = 1003, rows = 7
+        let reference = (0..<(3 * points)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let values = (0..<(rows * 3 * points)).map { _ in Float.random(in: -2...2, using: &rng) }
+        let selected = Array(stride(from: 3, to: points, by: 7))
+        var tally = DistanceTally(reference: reference, selectedPoints: selected)
+        #expect(tally.add(Array(values[0..<(3 * 3 * points)]), rows: 3, firstRow: 0) == nil)
+        #expect(tally.add(Array(values[(3 * 3 * points)...]), rows: 4, firstRow: 3) == nil)
+        func expected(_ pick: (Int) -> Bool) -> (mean: Double, rms: Double, max: Double, row: Int, point: Int) {
+            var sum = 0.0, squares = 0.0, count = 0, best = -1.0, row = 0, point = 0
+            for r in 0..<rows {
+                for p in 0..<points where pick(p) {
+                    let d = (0..<3).map { Double(values[r * 3 * points + 3 * p + $0] - reference[3 * p + $0]) }
+                    let distance = (d[0] * d[0] + d[1] * d[1] + d[2] * d[2]).squareRoot()
+                    sum += distance; squares += distance * distance; count += 1
+                    if distance > best { best = distance; row = r; point = p }
+                }
+            }
+            return (sum / Double(count), (squares / Double(count)).squareRoot(), best, row, point)
+        }
+        let selection = Set(selected)
+        for (summary, truth) in [(tally.all, expected { _ in true }), (tally.selected, expected { selection.contains($0) })] {
+            #expect(abs(summary.mean - truth.mean) < 1e-5 * truth.mean)
+            #expect(abs(summary.rms - truth.rms) < 1e-5 * truth.rms)
+            #expect(abs(summary.max - truth.max) < 1e-5 * truth.max)
+            #expect(summary.worstRow == truth.row && summary.worstPoint == truth.point)
+        }
+        var broken = values
+        broken[2 * 3 * points + 3 * 17 + 1] = .nan
+        var second = DistanceTally(reference: reference, selectedPoints: nil)
+        let found = second.add(broken, rows: rows, firstRow: 10)
+        let bad = try #require(found)
+        #expect(bad.row == 12 && bad.point == 17)
+    }
+
+    @Test("raw-array gemm with a column block of A and a row block of B equals the naive product")
+    func rawGemm() throws {
+        var rng = SeededGenerator(seed: 3)
+        let (m, n, wide) = (5, 4, 20)
+        let a = (0..<(m * wide)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let b = (0..<(wide * n)).map { _ in Float.random(in: -1...1, using: &rng) }
+        var c = [Float](repeating: 1, count: m * n)
+        try gemm(rows: m, columns: n, inner: 6, a, aOffset: 8, lda: wide, b, bOffset: 8 * n, alpha: 2, beta: 1, into: &c)
+        for i in 0..<m {
+            for j in 0..<n {
+                let dot = (0..<6).reduce(0.0) { $0 + Double(a[i * wide + 8 + $1]) * Double(b[(8 + $1) * n + j]) }
+                #expect(abs(Double(c[i * n + j]) - (1 + 2 * dot)) < 1e-5)
+            }
+        }
+        #expect(throws: LinalgError.self) { try gemm(rows: m, columns: n, inner: 6, a, aOffset: 15, lda: wide, b, into: &c) }
+    }
+
+    @Test("number text is printf's, byte for byte")
+    func numberText() {
+        var rng = SeededGenerator(seed: 11)
+        var values: [Double] = [0, -0.0, 1, 0.1, 1e-7, 123456789, 9.99999e-5, -2.5e-12, 1.0 / 3, .infinity, .nan]
+        values += (0..<500).map { _ in Double(Float.random(in: -2...2, using: &rng)) * pow(10, Double(Int.random(in: -8...6, using: &rng))) }
+        for value in values {
+            var bytes: [UInt8] = []
+            NumberText.append(value, format: "%.6g", to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(format: "%.6g", value))
+            bytes = []
+            NumberText.append(value, format: "%.6f", to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(format: "%.6f", value))
+        }
+    }
+}
