@@ -59,7 +59,7 @@ let package = Package(
         ),
         .target(name: "Analysis", dependencies: ["Linalg"], exclude: ["README.md"]),
         .target(name: "Dataset", dependencies: ["Formats", "Analysis", "Linalg", .product(name: "TOMLKit", package: "TOMLKit")],
-                exclude: ["README.md", "Config/README.md", "ReportFormats/README.md"]),
+                exclude: ["README.md", "Config/README.md", "ReportFormats/README.md", "Benchmark/README.md"]),
         .executableTarget(
             name: "CLI",
             dependencies: [

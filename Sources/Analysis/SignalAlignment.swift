@@ -39,7 +39,10 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
         let energyA = runningSquares(centredA), energyB = runningSquares(centredB)
         guard let totalA = energyA.last, let totalB = energyB.last,
               !isFlat(a, centredEnergy: totalA), !isFlat(b, centredEnergy: totalB) else { return nil }
-        let raw = try RealFFT.crossCorrelation(centredA, centredB, maxLag: maxLag)
+        // A few lags are cheaper summed directly than through two transforms and their plans (sync
+        // correlates every shot with every other for its chance level: thousands of short ones).
+        let raw = maxLag <= 40 ? directCorrelation(centredA, centredB, maxLag: maxLag)
+                               : try RealFFT.crossCorrelation(centredA, centredB, maxLag: maxLag)
         return (-maxLag...maxLag).map { k in
             // Overlap: i in lo..<hi pairs a[i] with b[i + k].
             let lo = max(0, -k), hi = min(a.count, b.count - k)
@@ -48,6 +51,17 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
             // Overlaps holding (almost) none of a signal's energy say nothing.
             guard overlapA > 1e-6 * totalA, overlapB > 1e-6 * totalB else { return 0 }
             return min(1, max(-1, raw[maxLag + k] / (overlapA * overlapB).squareRoot()))
+        }
+    }
+
+    /// `Σᵢ a[i]·b[i + k]` for k in −maxLag…maxLag, at index `maxLag + k` (what `RealFFT.crossCorrelation` gives).
+    static func directCorrelation(_ a: [Double], _ b: [Double], maxLag: Int) -> [Double] {
+        (-maxLag...maxLag).map { k in
+            let lo = max(0, -k), hi = min(a.count, b.count - k)
+            guard hi > lo else { return 0 }
+            var sum = 0.0
+            for i in lo..<hi { sum += a[i] * b[i + k] }
+            return sum
         }
     }
 

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure FacePrep on synthetic data.",
         version: FacePrepVersion.current,
-        subcommands: [BenchSolveCommand.self]
+        subcommands: [BenchSolveCommand.self, BenchEndToEndCommand.self]
     )
 }
 

@@ -68,12 +68,7 @@ struct SynthCommand: EnvelopeCommand {
         return values.isEmpty || values.contains(nil) ? nil : values.compactMap { $0 }
     }
 
-    private var frameRange: ClosedRange<Int>? {
-        let parts = shotFrames.split(separator: "-").compactMap { Int($0) }
-        if parts.count == 1, parts[0] >= 1 { return parts[0]...parts[0] }
-        guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1] else { return nil }
-        return parts[0]...parts[1]
-    }
+    private var frameRange: ClosedRange<Int>? { frameCountRange(shotFrames) }
 
     func validate() throws {
         guard headMotions != nil else { throw ValidationError("--head-motion must be degrees separated by commas, e.g. 0,3") }

@@ -24,16 +24,24 @@ extension ValidationContext {
             add(Rules.syncOffset, file, message)
         }
 
-        for (voice, tracks) in layout.augmentedVoices.sorted(by: { $0.key < $1.key }) {
-            for (shot, file) in tracks.sorted(by: { $0.key < $1.key }) {
-                guard let track = audioSummaries[file]?.envelope, let original = layout.audio[shot].flatMap({ audioSummaries[$0]?.envelope }) else { continue }
-                let unrelated = shots.filter { $0 != shot }.compactMap { layout.audio[$0].flatMap { audioSummaries[$0] }?.envelope }
-                let result = SyncAnalysis.alignAugmented(voice: voice, shot: shot, track: track, original: original,
-                                                         unrelated: unrelated, maxLagSeconds: Double(SyncAnalysis.defaultMaxLag) / framesPerSecond)
-                guard result.verdict != .inconclusive, let ms = result.lagMilliseconds, abs(ms) > thresholds.augmentedDriftMilliseconds,
-                      let samples = result.lagSamples else { continue }
-                add(Rules.augDrift, file, String(format: "%.1f ms (%.0f samples) %@ than the original %@", abs(ms), abs(samples), ms > 0 ? "later" : "earlier", original.file))
-            }
+        // Every augmented track against its original, a track per core; findings in voice, then shot order.
+        let pairs = layout.augmentedVoices.sorted(by: { $0.key < $1.key }).flatMap { voice, tracks in
+            tracks.sorted(by: { $0.key < $1.key }).map { (voice: voice, shot: $0.key, file: $0.value) }
+        }
+        let envelopes = audioSummaries.compactMapValues(\.envelope)
+        let originals = Dictionary(uniqueKeysWithValues: shots.compactMap { shot in layout.audio[shot].flatMap { envelopes[$0] }.map { (shot, $0) } })
+        let maxLagSeconds = Double(SyncAnalysis.defaultMaxLag) / framesPerSecond
+        let shotOrder = shots
+        let augmented = parallelMap(pairs) { pair -> (file: String, original: String, sync: AugmentedSync)? in
+            guard let track = envelopes[pair.file], let original = originals[pair.shot] else { return nil }
+            let unrelated = shotOrder.filter { $0 != pair.shot }.compactMap { originals[$0] }
+            return (pair.file, original.file, SyncAnalysis.alignAugmented(voice: pair.voice, shot: pair.shot, track: track, original: original,
+                                                                          unrelated: unrelated, maxLagSeconds: maxLagSeconds))
+        }
+        for case let (file, originalFile, result)? in augmented {
+            guard result.verdict != .inconclusive, let ms = result.lagMilliseconds, abs(ms) > thresholds.augmentedDriftMilliseconds,
+                  let samples = result.lagSamples else { continue }
+            add(Rules.augDrift, file, String(format: "%.1f ms (%.0f samples) %@ than the original %@", abs(ms), abs(samples), ms > 0 ? "later" : "earlier", originalFile))
         }
     }
 }

@@ -36,20 +36,10 @@ public struct CacheFrames: Sendable {
     /// Values per frame, `3 × vertexCount`.
     public var valuesPerFrame: Int { vertexCount * 3 }
 
-    /// Decodes `frames` into `destination[0 ..< frames.count × valuesPerFrame]` (grown if needed).
+    /// Decodes `frames` into `destination[0 ..< frames.count × valuesPerFrame]` (grown if needed),
+    /// copying each frame out of the file with `pread` rather than through the mapping.
     public func decode(_ frames: Range<Int>, into destination: inout [Float]) throws {
-        let stride = valuesPerFrame
-        guard frames.lowerBound >= 0, frames.upperBound <= frameCount else {
-            throw FormatError(file: segments.first?.file ?? "", .wholeFile, "frames \(frames) lie outside the cache's \(frameCount)")
-        }
-        if destination.count < frames.count * stride { destination = [Float](repeating: 0, count: frames.count * stride) }
-        for (slot, frame) in frames.enumerated() {
-            let segment = segments[frame]
-            guard segment.buffer.decodeFloats(at: segment.offset, count: stride, as: segment.encoding,
-                                              into: &destination, at: slot * stride) else {
-                throw FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
-            }
-        }
+        try decode(frames, selecting: CoordinateRuns(all: valuesPerFrame), into: &destination)
     }
 
     /// Decodes only the values `runs` selects out of each frame of `frames` (a frame's `3 × vertexCount`

@@ -90,4 +90,16 @@ struct SignalAlignmentTests {
         #expect(face.opening == [0, 5])
         #expect(face.rate == [5, 5])
     }
+
+    @Test("the direct sum over a few lags equals the FFT cross-correlation")
+    func directMatchesFFT() throws {
+        var rng = SeededGenerator(seed: 31)
+        let a = (0..<397).map { _ in Double.random(in: -1...1, using: &rng) }
+        let b = (0..<380).map { _ in Double.random(in: -1...1, using: &rng) }
+        for maxLag in [0, 1, 15, 40] {
+            let direct = SignalAlignment.directCorrelation(a, b, maxLag: maxLag)
+            let fft = try RealFFT.crossCorrelation(a, b, maxLag: maxLag)
+            #expect(direct.count == fft.count && zip(direct, fft).allSatisfy { abs($0 - $1) < 1e-9 }, "maxLag \(maxLag)")
+        }
+    }
 }

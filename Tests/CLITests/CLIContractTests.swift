@@ -120,6 +120,9 @@ struct CLIContractTests {
         add("doctor", "bad usage", ["doctor", "--blas-threads", "0"], 2, json: false)
         add("bench solve", "clean", ["bench", "solve", "--vertices", "600", "--mask", "200", "--frames", "20", "--scipy-frames", "0", "--repeat", "1"], 0)
         add("bench solve", "bad usage", ["bench", "solve", "--frames", "0"], 2, json: false)
+        add("bench e2e", "clean", ["bench", "e2e", "--shots", "2", "--vertices", "300", "--poses", "8", "--shot-frames", "20-24", "--voices", "1",
+                                   "--repeat", "1", "--no-peers", "--cache", out + "-bench"], 0)
+        add("bench e2e", "bad usage", ["bench", "e2e", "--shot-frames", "9-3"], 2, json: false)
         return rows
     }
 
@@ -205,6 +208,31 @@ struct CLIContractTests {
                 #expect(other.count == first.count && zip(other, first).allSatisfy { abs($0 - $1) < 1e-6 }, "\(fit): \(shot)")
             }
         }
+    }
+
+    @Test("bench e2e: the dataset is made once and reused; every command is run and its frames counted")
+    func benchEndToEnd() throws {
+        let cache = try makeTemporaryDirectory("faceprep-bench")
+        let arguments = ["bench", "e2e", "--shots", "2", "--vertices", "300", "--poses", "8", "--shot-frames", "20-24", "--repeat", "2",
+                         "--no-peers", "--cache", cache, "--json", "--quiet"]
+        let first = try CLI.run(arguments)
+        #expect(first.status == 0, "\(first.stderr)")
+        let results = try #require(try first.json()["results"] as? [String: Any])
+        let dataset = try #require(results["dataset"] as? String)
+        let marker = dataset + "/.faceprep-bench-complete"
+        let made = try #require(try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date)
+        let frames = try #require(results["frames"] as? Int)
+        #expect((40...48).contains(frames) && results["shots"] as? Int == 2)
+        let commands = try #require(results["commands"] as? [[String: Any]])
+        #expect(commands.map { $0["name"] as? String ?? "" } == ["validate", "head", "sync", "solve", "solve --fit mask"])
+        for command in commands {
+            let seconds = try #require(command["seconds"] as? Double), perSecond = try #require(command["framesPerSecond"] as? Double)
+            #expect(abs(perSecond * seconds - Double(frames)) < 1e-6 * Double(frames))
+            #expect(command["status"] as? Int == 0 && (command["peakMegabytes"] as? Double ?? 0) > 1)
+        }
+        let second = try CLI.run(arguments)
+        #expect(second.status == 0)
+        #expect(try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date == made)
     }
 
     @Test("guidance: did you mean a shot or a rule; a path one level too deep; JSON errors with line and column")

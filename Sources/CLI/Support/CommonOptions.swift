@@ -49,3 +49,11 @@ struct DatasetArgument: ParsableArguments {
     @Argument(help: "The dataset folder (holding audio/ and cache/skin/).", completion: .directory)
     var dataset: String
 }
+
+/// `A-B` (1 ≤ A ≤ B) or one number, as `--shot-frames` takes it; nil otherwise.
+func frameCountRange(_ text: String) -> ClosedRange<Int>? {
+    let parts = text.split(separator: "-").compactMap { Int($0) }
+    if parts.count == 1, parts[0] >= 1 { return parts[0]...parts[0] }
+    guard parts.count == 2, parts[0] >= 1, parts[0] <= parts[1] else { return nil }
+    return parts[0]...parts[1]
+}

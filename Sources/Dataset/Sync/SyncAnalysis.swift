@@ -53,7 +53,8 @@ public enum SyncAnalysis {
     /// Aligns every shot's mouth signal with its own audio, judged against the other shots' audio.
     /// - Returns: the shots in input order, the median confident lag and the outliers.
     public static func alignShots(_ shots: [ShotSignals], framesPerSecond: Double, maxLag: Int) -> (shots: [ShotSync], median: Double?, outliers: [String]) {
-        let results = shots.map { shot in align(shot, among: shots, framesPerSecond: framesPerSecond, maxLag: maxLag) }
+        // Each shot is correlated with every other one (the chance level): a shot per core.
+        let results = parallelMap(shots) { shot in align(shot, among: shots, framesPerSecond: framesPerSecond, maxLag: maxLag) }
         let lags = results.compactMap { $0.verdict == .inconclusive ? nil : $0.lagFrames }.sorted()
         let median: Double? = lags.isEmpty ? nil
             : (lags.count % 2 == 1 ? lags[lags.count / 2] : (lags[lags.count / 2 - 1] + lags[lags.count / 2]) / 2)

@@ -1,0 +1,191 @@
+import Analysis
+import Foundation
+import Formats
+import Linalg
+
+/// `faceprep bench e2e`: the commands users run, timed end to end on a cached synthetic dataset,
+/// against `cat` of the same files and numpy/scipy peers.
+public enum EndToEndBenchmark {
+    public struct Options: Sendable {
+        /// The dataset: Claire-size by default (54 shots, 21,041 frames, 24,002 vertices, 5.8 GB).
+        public var synthesis: SynthesisOptions = {
+            var options = SynthesisOptions()
+            options.shots = 54
+            options.vertices = 24_002
+            options.poses = 52
+            options.frames = 380...398
+            options.seed = 3
+            options.voices = 2
+            return options
+        }()
+        /// Where datasets are cached; default `$XDG_CACHE_HOME/faceprep/bench` or `~/.cache/faceprep/bench`.
+        public var cacheFolder: String?
+        /// The faceprep binary to run (the running one by default).
+        public var executable = CommandLine.arguments.first ?? "faceprep"
+        /// Runs of each command; the median is reported.
+        public var repetitions = 3
+        /// Folder holding `read_numpy.py` and `solve_scipy.py`; nil skips the peers.
+        public var scripts: String?
+        /// Frames the scipy peer solves (it is slow).
+        public var scipyFrames = 200
+        public var progress: @Sendable (String) -> Void = { _ in }
+        public init() {}
+    }
+
+    public struct Measurement: Sendable, Codable {
+        public let name: String
+        public let arguments: [String]
+        /// Median of the repetitions, seconds.
+        public let seconds: Double
+        public let bestSeconds: Double
+        public let framesPerSecond: Double
+        public let peakMegabytes: Double
+        /// `seconds` ÷ the median `cat` time.
+        public let ratioToCat: Double
+        /// Exit status of the last run (0 clean, 1 findings).
+        public let status: Int32
+    }
+
+    public struct Peer: Sendable, Codable {
+        public let name: String
+        public let frames: Int
+        public let seconds: Double
+        public let framesPerSecond: Double
+        /// FacePrep's frames per second on the same work ÷ the peer's.
+        public let speedup: Double?
+    }
+
+    public struct Result: Sendable, Codable {
+        public let dataset: String
+        public let shots: Int
+        public let frames: Int
+        public let vertices: Int
+        public let bytes: Int
+        public let repetitions: Int
+        public let cat: Measurement
+        public let commands: [Measurement]
+        public let peers: [Peer]
+    }
+
+    public static func run(_ options: Options) throws -> Result {
+        let dataset = try prepare(options)
+        let layout = try DatasetLayout.discover(dataset)
+        let files = try allFiles(dataset)
+        let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
+        let frames = try layout.skin.reduce(0) { total, entry in
+            guard let file = entry.candidates.first else { return total }
+            return total + (try VertexCacheIO.frames(layout.path(file))).frameCount
+        }
+        let scratch = NSTemporaryDirectory() + "faceprep-bench-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+        func measure(_ name: String, _ executable: String, _ arguments: [String], catSeconds: Double?) throws -> Measurement {
+            var runs: [MeasuredRun] = []
+            for repetition in 1...max(1, options.repetitions) {
+                options.progress("bench e2e: \(name) \(repetition)/\(options.repetitions)")
+                runs.append(try MeasuredRun.run(executable, arguments))
+            }
+            let times = runs.map(\.seconds).sorted()
+            let median = times[times.count / 2]
+            return Measurement(name: name, arguments: arguments, seconds: median, bestSeconds: times[0], framesPerSecond: Double(frames) / median,
+                               peakMegabytes: Double(runs.map(\.peakBytes).max() ?? 0) / 1_048_576,
+                               ratioToCat: median / (catSeconds ?? median), status: runs.last?.status ?? -1)
+        }
+
+        options.progress("bench e2e: warming the page cache")
+        _ = try MeasuredRun.run("cat", files)
+        let cat = try measure("cat", "cat", files, catSeconds: nil)
+        let faceprep = options.executable
+        let commands: [(String, [String])] = [
+            ("validate", ["validate", dataset, "--quiet"]),
+            ("head", ["head", dataset, "--quiet"]),
+            ("sync", ["sync", dataset, "--quiet"]),
+            ("solve", ["solve", dataset, "--out", scratch + "/solve", "--quiet"]),
+            ("solve --fit mask", ["solve", dataset, "--out", scratch + "/solve-mask", "--fit", "mask", "--quiet"]),
+        ]
+        let measured = try commands.map { try measure($0.0, faceprep, $0.1, catSeconds: cat.seconds) }
+
+        var peers: [Peer] = []
+        if let scripts = options.scripts {
+            options.progress("bench e2e: numpy reading every cache")
+            if let (count, seconds) = try python(scripts + "/read_numpy.py", [dataset], prefix: "numpy read", scratch: scratch) {
+                let validate = measured.first { $0.name == "validate" }
+                peers.append(Peer(name: "numpy: read and average every skin cache", frames: count, seconds: seconds,
+                                  framesPerSecond: Double(count) / seconds, speedup: validate.map { $0.framesPerSecond / (Double(count) / seconds) }))
+            }
+            if options.scipyFrames > 0 {
+                options.progress("bench e2e: scipy BVLS on the first \(options.scipyFrames) frames of a shot")
+                let folder = scratch + "/scipy"
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try writeSolveProblem(layout: layout, frames: options.scipyFrames, to: folder)
+                if let (count, seconds) = try python(scripts + "/solve_scipy.py", [folder, "\(options.scipyFrames)"], prefix: "scipy solve", scratch: scratch) {
+                    let solve = measured.first { $0.name == "solve" }
+                    peers.append(Peer(name: "scipy: lsq_linear(bvls) per frame on the dataset's problem", frames: count, seconds: seconds,
+                                      framesPerSecond: Double(count) / seconds, speedup: solve.map { $0.framesPerSecond / (Double(count) / seconds) }))
+                }
+            }
+        }
+        return Result(dataset: dataset, shots: layout.skin.count, frames: frames, vertices: options.synthesis.vertices, bytes: bytes,
+                      repetitions: options.repetitions, cat: cat, commands: measured, peers: peers)
+    }
+
+    /// The cached dataset for these options, made (in a sibling folder, then renamed) when missing.
+    static func prepare(_ options: Options) throws -> String {
+        let s = options.synthesis
+        let home = ProcessInfo.processInfo.environment["XDG_CACHE_HOME"] ?? (NSHomeDirectory() + "/.cache")
+        let folder = options.cacheFolder ?? home + "/faceprep/bench"
+        let name = "synth-\(s.shots)x\(s.vertices)-p\(s.poses)-f\(s.frames.lowerBound)-\(s.frames.upperBound)-s\(s.seed)-v\(s.voices)"
+        let dataset = folder + "/" + name
+        let marker = dataset + "/.faceprep-bench-complete"
+        if FileManager.default.fileExists(atPath: marker) { return dataset }
+        options.progress("bench e2e: making the dataset once in \(dataset)")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let partial = dataset + ".partial-\(getpid())"
+        try? FileManager.default.removeItem(atPath: partial)
+        try DatasetSynthesizer.write(to: partial, options: s, progress: options.progress)
+        try? FileManager.default.removeItem(atPath: dataset)
+        try FileManager.default.moveItem(atPath: partial, toPath: dataset)
+        try Data().write(to: URL(fileURLWithPath: marker))
+        return dataset
+    }
+
+    /// Every regular file of the dataset except the marker, sorted.
+    static func allFiles(_ dataset: String) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: dataset) else { return [] }
+        var files: [String] = []
+        for case let relative as String in walker where !relative.hasSuffix(".faceprep-bench-complete") {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dataset + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
+                files.append(dataset + "/" + relative)
+            }
+        }
+        return files.sorted()
+    }
+
+    /// The first skin shot's solve problem (A, Dᵀ(t − n) for its first `frames` frames, temporal
+    /// weight, cancel pairs) for `solve_scipy.py`.
+    static func writeSolveProblem(layout: DatasetLayout, frames: Int, to folder: String) throws {
+        let setup = try BlendshapeSetup.load(layout: layout, archive: DatasetFiles.bsSkin, config: DatasetFiles.bsSkinConfig,
+                                             neutralFile: DatasetFiles.skinNeutral)
+        let system = try BlendshapeSystem(rig: setup.rig, settings: setup.settings)
+        guard let file = layout.skin.first?.candidates.first else { throw BlendshapeSolverError.shape("no skin cache") }
+        let cache = try VertexCacheIO.frames(layout.path(file))
+        var positions: [Float] = []
+        try cache.decode(0..<min(frames, cache.frameCount), into: &positions)
+        try SolverBenchmark.writeScipyInputs(system: system, rig: setup.rig, frames: positions, frameCount: min(frames, cache.frameCount), to: folder)
+    }
+
+    /// Runs a peer script and reads its `<prefix> <frames> <seconds>` line; nil when python3 or its
+    /// modules are missing.
+    static func python(_ script: String, _ arguments: [String], prefix: String, scratch: String) throws -> (Int, Double)? {
+        guard FileManager.default.fileExists(atPath: script) else { return nil }
+        let output = scratch + "/peer-output.txt"
+        let run = try MeasuredRun.run("python3", [script] + arguments, outputPath: output)
+        guard run.status == 0, let text = try? String(contentsOfFile: output, encoding: .utf8),
+              let line = text.split(separator: "\n").last(where: { $0.hasPrefix(prefix) }) else { return nil }
+        let fields = line.split(separator: " ")
+        guard fields.count == 4, let count = Int(fields[2]), let seconds = Double(fields[3]), seconds > 0 else { return nil }
+        return (count, seconds)
+    }
+}
