@@ -1,3 +1,4 @@
+import ComplexModule
 import Linalg
 
 /// The time offset between two signals sampled at the same rate, from their normalised
@@ -35,14 +36,57 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
     /// the samples that overlap at that lag — so a shifted copy scores as high as an aligned one, and a
     /// periodic signal scores alike a period away. Nil when either signal is constant.
     public static func normalizedCorrelation(_ a: [Double], _ b: [Double], maxLag: Int) throws -> [Double]? {
-        let centredA = centred(a), centredB = centred(b)
-        let energyA = runningSquares(centredA), energyB = runningSquares(centredB)
-        guard let totalA = energyA.last, let totalB = energyB.last,
-              !isFlat(a, centredEnergy: totalA), !isFlat(b, centredEnergy: totalB) else { return nil }
-        // A few lags are cheaper summed directly than through two transforms and their plans (sync
-        // correlates every shot with every other for its chance level: thousands of short ones).
-        let raw = maxLag <= 40 ? directCorrelation(centredA, centredB, maxLag: maxLag)
-                               : try RealFFT.crossCorrelation(centredA, centredB, maxLag: maxLag)
+        try normalizedCorrelation(Prepared(a), Prepared(b), maxLag: maxLag)
+    }
+
+    /// A signal made ready for many correlations: centred, its running energy, and — with a transform
+    /// length — its spectrum, so that correlating it with many others costs one inverse transform each
+    /// (sync's augmented tracks are each correlated with their original and six unrelated tracks).
+    public struct Prepared: Sendable {
+        let count: Int
+        let centred: [Double]
+        let energy: [Double]
+        let isFlat: Bool
+        /// The spectrum of `centred` zero-padded to `spectrumLength`.
+        let spectrum: [Complex<Double>]?
+        let spectrumLength: Int
+
+        /// - Parameter transformLength: the zero-padded length of the spectrum, at least the sum of the
+        ///   lengths of any two signals correlated (`RealFFT.fastLength` of it is fastest); nil for none.
+        public init(_ x: [Double], transformLength: Int? = nil) throws {
+            count = x.count
+            centred = SignalAlignment.centred(x)
+            energy = runningSquares(centred)
+            isFlat = SignalAlignment.isFlat(x, centredEnergy: energy.last ?? 0)
+            if let n = transformLength, n >= x.count, !x.isEmpty {
+                spectrum = try RealFFT.forward(centred + [Double](repeating: 0, count: n - x.count))
+                spectrumLength = n
+            } else {
+                spectrum = nil
+                spectrumLength = 0
+            }
+        }
+    }
+
+    /// `normalizedCorrelation` of prepared signals: from their shared spectra when both have them at
+    /// one length long enough for both, else summed directly (a few lags) or by FFT.
+    public static func normalizedCorrelation(_ a: Prepared, _ b: Prepared, maxLag: Int) throws -> [Double]? {
+        let centredA = a.centred, centredB = b.centred
+        let energyA = a.energy, energyB = b.energy
+        guard let totalA = energyA.last, let totalB = energyB.last, !a.isFlat, !b.isFlat else { return nil }
+        let raw: [Double]
+        if let spectrumA = a.spectrum, let spectrumB = b.spectrum, a.spectrumLength == b.spectrumLength,
+           a.spectrumLength >= a.count + b.count, maxLag > 40 {
+            let n = a.spectrumLength
+            let circular = try RealFFT.inverse(zip(spectrumA, spectrumB).map { $0.conjugate * $1 }, count: n)
+            raw = (-maxLag...maxLag).map { k in k >= b.count || -k >= a.count || abs(k) >= n ? 0 : circular[(k + n) % n] }
+        } else if maxLag <= 40 {
+            // A few lags are cheaper summed directly than through two transforms and their plans (sync
+            // correlates every shot with every other for its chance level: thousands of short ones).
+            raw = directCorrelation(centredA, centredB, maxLag: maxLag)
+        } else {
+            raw = try RealFFT.crossCorrelation(centredA, centredB, maxLag: maxLag)
+        }
         return (-maxLag...maxLag).map { k in
             // Overlap: i in lo..<hi pairs a[i] with b[i + k].
             let lo = max(0, -k), hi = min(a.count, b.count - k)
@@ -88,6 +132,13 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
     /// - Parameter separation: rival peaks count only this many samples or more from the peak; the
     ///   ripple of an envelope on its own peak's slope is no rival.
     public static func estimate(reference: [Double], signal: [Double], maxLag: Int, unrelated: [[Double]] = [],
+                                separation: Int = 2) throws -> SignalAlignment? {
+        try estimate(reference: Prepared(reference), signal: Prepared(signal), maxLag: maxLag, unrelated: unrelated.map { try Prepared($0) },
+                     separation: separation)
+    }
+
+    /// `estimate` on prepared signals (their spectra computed once however often they are used).
+    public static func estimate(reference: Prepared, signal: Prepared, maxLag: Int, unrelated: [Prepared],
                                 separation: Int = 2) throws -> SignalAlignment? {
         guard let correlation = try normalizedCorrelation(reference, signal, maxLag: maxLag) else { return nil }
         let chance = try unrelated.compactMap { try normalizedCorrelation($0, signal, maxLag: maxLag)?.max() }.max()

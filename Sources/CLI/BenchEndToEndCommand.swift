@@ -29,11 +29,14 @@ struct BenchEndToEndCommand: EnvelopeCommand {
     @Option(name: .long, help: "Folder of cached datasets (default: ~/.cache/faceprep/bench).", completion: .directory) var cache: String?
     @Option(name: .long, help: "Frames the scipy peer solves; 0 skips it.") var scipyFrames = 200
     @Flag(name: .long, help: "Skip the numpy and scipy peers.") var noPeers = false
+    @Option(name: .long, help: "Time this faceprep binary instead of the running one (e.g. an earlier build, for before and after).", completion: .file())
+    var faceprep: String?
     @Option(name: .long, help: "The folder of the peer scripts.") var scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Benchmarks").path
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        if let faceprep, !FileManager.default.isExecutableFile(atPath: faceprep) { throw ValidationError("--faceprep \(faceprep): not an executable file") }
         guard shots >= 1, vertices >= 200, poses >= 1, voices >= 0, repetitions >= 1, scipyFrames >= 0 else {
             throw ValidationError("--shots ≥ 1, --vertices ≥ 200, --poses ≥ 1, --voices ≥ 0, --repeat ≥ 1, --scipy-frames ≥ 0")
         }
@@ -54,6 +57,7 @@ struct BenchEndToEndCommand: EnvelopeCommand {
         options.scripts = noPeers ? nil : scripts
         options.executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { options.executable = resolved }
+        if let faceprep { options.executable = faceprep }
         options.progress = { progress.update($0) }
         let result = try EndToEndBenchmark.run(options)
 
@@ -62,8 +66,8 @@ struct BenchEndToEndCommand: EnvelopeCommand {
             rows.append([m.name, String(format: "%.3f", m.seconds), String(format: "%.3f", m.bestSeconds), String(format: "%.0f", m.framesPerSecond),
                          String(format: "%.0f", m.peakMegabytes), String(format: "%.2f", m.ratioToCat), "\(m.status)"])
         }
-        var lines = [String(format: "%@: %d shots, %d frames, %d vertices, %.2f GB; median of %d runs, page cache warm",
-                            result.dataset, result.shots, result.frames, result.vertices, Double(result.bytes) / 1e9, result.repetitions),
+        var lines = [String(format: "%@: %d shots, %d frames, %d vertices, %.2f GB; median of %d runs, page cache warm; %@",
+                            result.dataset, result.shots, result.frames, result.vertices, Double(result.bytes) / 1e9, result.repetitions, options.executable),
                      Table.render(rows)]
         for peer in result.peers {
             lines.append(String(format: "%@: %d frames in %.2f s = %.0f frames/s%@", peer.name, peer.frames, peer.seconds, peer.framesPerSecond,

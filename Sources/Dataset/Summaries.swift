@@ -165,10 +165,22 @@ public struct CacheSummary: Sendable {
     }
 
     /// The positions of `vertices` in every frame, `[F, S, 3]`, decoding a block of frames at a time.
+    /// Only those vertices' coordinates are read from the file.
     static func sample(_ frames: CacheFrames, vertices: [Int]) throws -> [Float] {
+        let unique = Array(Set(vertices)).sorted()
+        guard frames.frameCount > 0, !vertices.isEmpty, let runs = CoordinateRuns(vertices: unique), runs.end <= frames.valuesPerFrame else {
+            return []
+        }
+        var packed: [Float] = []
+        try frames.decode(0..<frames.frameCount, selecting: runs, into: &packed)
+        let slot = Dictionary(uniqueKeysWithValues: unique.enumerated().map { ($1, $0) })
+        let positions = vertices.map { slot[$0] ?? 0 }
         var sampled = [Float]()
         sampled.reserveCapacity(frames.frameCount * vertices.count * 3)
-        try forEachBlock(frames) { _, count, block in gather(vertices, from: block, frames: count, width: frames.valuesPerFrame, into: &sampled) }
+        for f in 0..<frames.frameCount {
+            let row = f * runs.count
+            for p in positions { sampled.append(packed[row + 3 * p]); sampled.append(packed[row + 3 * p + 1]); sampled.append(packed[row + 3 * p + 2]) }
+        }
         return sampled
     }
 

@@ -1,4 +1,5 @@
 import Analysis
+import Linalg
 import Foundation
 import Formats
 
@@ -32,11 +33,18 @@ extension ValidationContext {
         let originals = Dictionary(uniqueKeysWithValues: shots.compactMap { shot in layout.audio[shot].flatMap { envelopes[$0] }.map { (shot, $0) } })
         let maxLagSeconds = Double(SyncAnalysis.defaultMaxLag) / framesPerSecond
         let shotOrder = shots
+        // Every envelope transformed once, at one length that fits any two of them.
+        let used = Set(pairs.map(\.file)).union(originals.values.map(\.file))
+        let transformLength = RealFFT.fastLength(atLeast: 2 * (envelopes.values.map(\.envelope.count).max() ?? 0))
+        let preparedList = parallelMap(Array(used).sorted()) { file in (file, envelopes[file].flatMap { try? SignalAlignment.Prepared($0.envelope, transformLength: transformLength) }) }
+        let prepared = Dictionary(uniqueKeysWithValues: preparedList.compactMap { file, value in value.map { (file, $0) } })
         let augmented = parallelMap(pairs) { pair -> (file: String, original: String, sync: AugmentedSync)? in
             guard let track = envelopes[pair.file], let original = originals[pair.shot] else { return nil }
             let unrelated = shotOrder.filter { $0 != pair.shot }.compactMap { originals[$0] }
             return (pair.file, original.file, SyncAnalysis.alignAugmented(voice: pair.voice, shot: pair.shot, track: track, original: original,
-                                                                          unrelated: unrelated, maxLagSeconds: maxLagSeconds))
+                                                                          unrelated: unrelated, maxLagSeconds: maxLagSeconds) { envelope in
+                try prepared[envelope.file] ?? SignalAlignment.Prepared(envelope.envelope)
+            })
         }
         for case let (file, originalFile, result)? in augmented {
             guard result.verdict != .inconclusive, let ms = result.lagMilliseconds, abs(ms) > thresholds.augmentedDriftMilliseconds,

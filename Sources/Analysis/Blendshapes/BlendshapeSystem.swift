@@ -58,15 +58,26 @@ public struct BlendshapeSystem: Sendable {
         // D [3M, Ka] and n on the mask, in Double, built on plain arrays (this runs before every solve).
         let ka = active.count, width = rig.deltas.columns
         var d = [Double](repeating: 0, count: rows.count * ka)
+        var f = [Float](repeating: 0, count: rows.count * ka)
         rig.deltas.elements.withUnsafeBufferPointer { all in
             d.withUnsafeMutableBufferPointer { out in
-                for (column, pose) in active.enumerated() {
-                    let base = pose * width
-                    for (row, coordinate) in rows.enumerated() { out[row * ka + column] = Double(all[base + coordinate]) }
+                f.withUnsafeMutableBufferPointer { outFloat in
+                    // Blocks of 256 rows: the block being written stays in cache while every pose fills its column.
+                    for first in stride(from: 0, to: rows.count, by: 256) {
+                        let last = min(first + 256, rows.count)
+                        for (column, pose) in active.enumerated() {
+                            let base = pose * width
+                            for row in first..<last {
+                                let value = all[base + rows[row]]
+                                out[row * ka + column] = Double(value)
+                                outFloat[row * ka + column] = value
+                            }
+                        }
+                    }
                 }
             }
         }
-        floatDeltas = d.map { Float($0) }
+        floatDeltas = f
         selectedNeutral = rows.map { rig.neutral[$0] }
         deltas = try Matrix(rows: rows.count, columns: ka, elements: d)
 

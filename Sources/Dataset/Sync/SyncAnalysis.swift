@@ -91,15 +91,18 @@ public enum SyncAnalysis {
 
     /// An augmented track against its shot's original: envelope against envelope (the lag should be
     /// 0) and the length.
+    /// `prepared` gives each envelope ready for correlation (callers checking many tracks prepare each
+    /// once, with one shared transform length).
     public static func alignAugmented(voice: String, shot: String, track: TrackEnvelope, original: TrackEnvelope,
-                                      unrelated: [TrackEnvelope], maxLagSeconds: Double) -> AugmentedSync {
+                                      unrelated: [TrackEnvelope], maxLagSeconds: Double,
+                                      prepared: (TrackEnvelope) throws -> SignalAlignment.Prepared = { try .init($0.envelope) }) -> AugmentedSync {
         let lengthDifference = track.sampleCount - Int((Double(original.sampleCount) * Double(track.sampleRate) / Double(max(original.sampleRate, 1))).rounded())
         let lengthMilliseconds = Double(lengthDifference) / Double(max(track.sampleRate, 1)) * 1000
         let maxLag = max(1, Int((maxLagSeconds / fineHop).rounded()))
-        let chance = Array(unrelated.prefix(augmentedChanceTracks)).map(\.envelope)
+        let chance = Array(unrelated.prefix(augmentedChanceTracks))
         let separation = Int((fineWindow / fineHop).rounded())
-        guard let alignment = try? SignalAlignment.estimate(reference: original.envelope, signal: track.envelope, maxLag: maxLag,
-                                                            unrelated: chance, separation: separation) else {
+        guard let alignment = try? SignalAlignment.estimate(reference: prepared(original), signal: prepared(track), maxLag: maxLag,
+                                                            unrelated: chance.map(prepared), separation: separation) else {
             return AugmentedSync(voice: voice, shot: shot, file: track.file, lagSamples: nil, lagMilliseconds: nil, confidence: nil,
                                  lengthDifferenceSamples: lengthDifference, lengthDifferenceMilliseconds: lengthMilliseconds,
                                  verdict: .inconclusive, doubt: "one of the two tracks is silent")

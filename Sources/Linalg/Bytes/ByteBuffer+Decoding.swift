@@ -29,7 +29,8 @@ extension ByteBuffer {
     /// Decodes the values `runs` selects out of the `rowWidth` numbers at `offset`, packed one run
     /// after another into `destination[destinationOffset ..< destinationOffset + runs.count]` (a
     /// frame's frontal-mask coordinates, say, without decoding the rest of it). A mapped file's bytes
-    /// are first copied into `scratch` with `pread`, which streams faster than touching the mapping.
+    /// are first copied into `scratch` with `pread`, which streams faster than touching the mapping,
+    /// unless the selection is sparse.
     /// Returns false, writing nothing, when a range is out of bounds or the encoding is not 4- or
     /// 8-byte float, or the file cannot be read.
     public func decodeFloats(at offset: Int, rowWidth: Int, selecting runs: CoordinateRuns, as encoding: NumericEncoding,
@@ -48,7 +49,9 @@ extension ByteBuffer {
                                     capacity: all.count - destinationOffset)
             }
         }
-        guard storage.isFile else {
+        // A sparse selection (a few lip vertices) reads its pages through the mapping; copying the
+        // whole span with pread would move sixteen times what is used, or more.
+        guard storage.isFile, runs.count * 16 >= runs.end - first else {
             withBytes(in: (offset + span.lowerBound)..<(offset + span.upperBound)) { raw in
                 if let bytes = raw.baseAddress { decode(bytes) }
             }
@@ -168,6 +171,8 @@ extension ByteBuffer {
         }
     }
 
+    @_specialize(where T == Float)
+    @_specialize(where T == Double)
     private func decode<T: BinaryFloatingPoint>(at offset: Int, count: Int, as encoding: NumericEncoding, _: T.Type) -> [T]? {
         let width = encoding.width
         guard count >= 0, case let (total, overflow) = count.multipliedReportingOverflow(by: width), !overflow,
@@ -196,6 +201,12 @@ extension ByteBuffer {
                 return (0..<count).map { i in
                     let bits = raw.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self)
                     return T(Self.halfToFloat(order == .littleEndian ? UInt16(littleEndian: bits) : UInt16(bigEndian: bits)))
+                }
+            case .integer(2, true, .littleEndian):
+                // 16-bit PCM, the common WAV: one load per sample rather than byte by byte.
+                return [T](unsafeUninitializedCapacity: count) { out, initialized in
+                    for i in 0..<count { out[i] = T(Int16(littleEndian: raw.loadUnaligned(fromByteOffset: i &* 2, as: Int16.self))) }
+                    initialized = count
                 }
             case let .integer(width, signed, order) where [1, 2, 3, 4, 8].contains(width):
                 return (0..<count).map { T(Self.integer(raw, $0 * width, width, signed, order)) }
