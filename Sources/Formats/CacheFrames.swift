@@ -50,7 +50,7 @@ public struct CacheFrames: Sendable {
         guard frames.lowerBound >= 0, frames.upperBound <= frameCount, runs.end <= stride else {
             throw FormatError(file: segments.first?.file ?? "", .wholeFile, "frames \(frames) or coordinates up to \(runs.end) lie outside \(frameCount) frames of \(stride) values")
         }
-        if destination.count < frames.count * runs.count { destination = [Float](repeating: 0, count: frames.count * runs.count) }
+        if destination.count < frames.count * runs.count { destination = uninitializedBuffer(count: frames.count * runs.count) }
         var scratch: [UInt8] = []
         for (slot, frame) in frames.enumerated() {
             let segment = segments[frame]

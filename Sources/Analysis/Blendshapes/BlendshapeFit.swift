@@ -117,7 +117,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
 
         /// Frames per block for `width` values a frame: about 8 MB, so that a block's residual stays in
         /// cache between the SGEMM that makes it and the distance pass that reads it.
-        public static func framesPerBlock(width: Int) -> Int { Swift.max(8, Swift.min(256, (1 << 23) / Swift.max(width, 1))) }
+        public static func framesPerBlock(width: Int) -> Int { Swift.max(8, Swift.min(256, (1 << 22) / Swift.max(width, 1))) }
 
         /// A fit measured block by block.
         public struct Accumulation: Sendable {

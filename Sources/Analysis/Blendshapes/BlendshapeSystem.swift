@@ -57,8 +57,8 @@ public struct BlendshapeSystem: Sendable {
 
         // D [3M, Ka] and n on the mask, in Double, built on plain arrays (this runs before every solve).
         let ka = active.count, width = rig.deltas.columns
-        var d = [Double](repeating: 0, count: rows.count * ka)
-        var f = [Float](repeating: 0, count: rows.count * ka)
+        var d: [Double] = uninitializedBuffer(count: rows.count * ka)   // every element written below
+        var f: [Float] = uninitializedBuffer(count: rows.count * ka)
         rig.deltas.elements.withUnsafeBufferPointer { all in
             d.withUnsafeMutableBufferPointer { out in
                 f.withUnsafeMutableBufferPointer { outFloat in

@@ -25,11 +25,12 @@ public enum ShotSolve {
         // The fit reads what the solve reads: measure the solve's own residual.
         let shared = measure.map { $0.selection == selection } ?? true
         let frameWidth = measure?.selection.count ?? selection.count
-        let block = measure.map { _ in BlendshapeFit.Measure.framesPerBlock(width: frameWidth) } ?? BlendshapeSolver.framesPerBlock
+        let block = max(1, min(frameCount, measure.map { _ in BlendshapeFit.Measure.framesPerBlock(width: frameWidth) } ?? BlendshapeSolver.framesPerBlock))
         var stage = try BlendshapeSolver.FrameStage(solver: solver, frameCount: frameCount)
         var accumulation = measure.map { BlendshapeFit.Measure.Accumulation($0, centred: shared, reconstruct: reconstruct) }
-        var selected = [Float](repeating: 0, count: block * selection.count)
-        var frames = [Float](repeating: 0, count: shared ? 0 : block * frameWidth)
+        // Written by `read` before anything reads them: no zero-filling.
+        var selected: [Float] = uninitializedBuffer(count: block * selection.count)
+        var frames: [Float] = uninitializedBuffer(count: shared ? 0 : block * frameWidth)
         var projections = [Double](repeating: 0, count: block * ka)
         var workspace = BlendshapeSystem.ProjectionWorkspace()
         var gemmSeconds = 0.0

@@ -57,7 +57,7 @@ extension ByteBuffer {
             }
             return true
         }
-        if scratch.count < span.count { scratch = [UInt8](repeating: 0, count: span.count) }
+        if scratch.count < span.count { scratch = [UInt8](unsafeUninitializedCapacity: span.count) { _, n in n = span.count } }
         return scratch.withUnsafeMutableBytes { buffer in
             guard let base = buffer.baseAddress,
                   storage.copy((start + offset + span.lowerBound)..<(start + offset + span.upperBound), into: base) else { return false }
