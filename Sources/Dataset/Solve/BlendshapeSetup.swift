@@ -37,7 +37,8 @@ public struct BlendshapeSetup: Sendable {
         let npz = try checked ?? NpzArchive.read(layout.path(archive))
         let names = Array(try npz.array("poseNames").strings().dropFirst())
         let bsNeutral = try npz.array("neutral").floats()
-        var deltas = [Float](repeating: 0, count: names.count * bsNeutral.count)
+        // Every pose fills its row (the checks above made sure each holds the neutral's shape).
+        var deltas: [Float] = uninitializedBuffer(count: names.count * bsNeutral.count)
         for (row, name) in names.enumerated() { try npz.array(name).decodeFloats(into: &deltas, at: row * bsNeutral.count) }
         let mask = try npz.arrays["frontalMask"].map { try $0.integers().map { Int($0) } }
         let rig = try BlendshapeRig(neutral: bsNeutral, deltas: Matrix(rows: names.count, columns: bsNeutral.count, elements: deltas), mask: mask)

@@ -111,7 +111,11 @@ extension ByteBuffer {
             // In C: Swift vectorises a byte swap for baseline x86-64 only with SSE2 unpacks, 3× slower.
             fp_decode_f32_be(raw, out, count)
         case (4, .littleEndian):
-            for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))) }
+            if 1.littleEndian == 1 {
+                UnsafeMutableRawPointer(out).copyMemory(from: raw, byteCount: count &* 4)   // the host's own layout
+            } else {
+                for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self))) }
+            }
         case (_, .bigEndian):
             for i in 0..<count { out[i] = Float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: i &* 8, as: UInt64.self)))) }
         default:
