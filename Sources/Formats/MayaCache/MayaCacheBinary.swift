@@ -134,8 +134,7 @@ struct MayaCacheBinary {
                 case "TIME":
                     if c.size == 8, let t = buffer.int64(at: c.dataOffset, .bigEndian) { time = Int(t) } else { time = try int32(c, context) }
                 case "CHNM":
-                    let raw = buffer.bytes(at: c.dataOffset, count: c.size) ?? []
-                    pendingName = String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                    pendingName = buffer.zeroTerminatedText(at: c.dataOffset, count: c.size) ?? ""
                 case "SIZE":
                     let n = try int32(c, context)
                     guard n >= 0 else { throw fail(c.dataOffset, "\(context): negative element count \(n)") }

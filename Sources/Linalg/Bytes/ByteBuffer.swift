@@ -87,7 +87,21 @@ public struct ByteBuffer: Sendable {
 
     /// `length` bytes decoded as ASCII/Latin-1 text, for tags and magic numbers.
     public func ascii(at offset: Int, count length: Int) -> String? {
-        bytes(at: offset, count: length).map { String(decoding: $0.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self) }
+        // Straight from the bytes, no intermediate array: a Maya cache asks this for every chunk tag.
+        guard contains(offset: offset, length: length) else { return nil }
+        return storage.withBytes { all in
+            String(decoding: UnsafeRawBufferPointer(rebasing: all[(start + offset)..<(start + offset + length)]).lazy.map { $0 < 0x80 ? $0 : 0x3F },
+                   as: UTF8.self)
+        }
+    }
+
+    /// The bytes at `offset` up to the first NUL (or `length` bytes) as UTF-8 text; nil when out of bounds.
+    public func zeroTerminatedText(at offset: Int, count length: Int) -> String? {
+        guard contains(offset: offset, length: length) else { return nil }
+        return storage.withBytes { all in
+            let bytes = UnsafeRawBufferPointer(rebasing: all[(start + offset)..<(start + offset + length)])
+            return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+        }
     }
 
     public func uint16(at offset: Int, _ order: ByteOrder) -> UInt16? { load(UInt16.self, offset, order) }
