@@ -74,7 +74,9 @@ extension ValidationContext {
             }
             expectedVertices = expectedVertices ?? array.shape[0]
             // Poses are only checked here (on their bytes); the neutral is returned for the config checks.
-            if (try? array.firstNonFinite()) ?? nil != nil, let values = try? array.floats(),
+            // The scan finds a NaN or infinity on the bytes; only then is the array decoded, for the
+            // vertex in C order.
+            if case .some(.some) = try? array.firstNonFinite(), let values = try? array.floats(),
                let index = values.firstIndex(where: { !$0.isFinite }) {
                 add(Rules.bsArray, file, "'\(key)' vertex \(index / 3) is \(values[index]): the SDK solves with it, and every weight becomes NaN")
                 return nil

@@ -164,8 +164,8 @@ public struct CacheSummary: Sendable {
         return (mean, sampled)
     }
 
-    /// The positions of `vertices` in every frame, `[F, S, 3]`, decoding a block of frames at a time.
-    /// Only those vertices' coordinates are read from the file.
+    /// The positions of `vertices` in every frame, `[F, S, 3]`: only those vertices' coordinates are
+    /// read from the file.
     static func sample(_ frames: CacheFrames, vertices: [Int]) throws -> [Float] {
         let unique = Array(Set(vertices)).sorted()
         guard frames.frameCount > 0, !vertices.isEmpty, let runs = CoordinateRuns(vertices: unique), runs.end <= frames.valuesPerFrame else {

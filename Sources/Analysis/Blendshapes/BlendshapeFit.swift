@@ -53,7 +53,6 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
         public let scope: Scope
         /// The coordinates `read` must deliver of each frame: all of them, or the mask's (ascending).
         public let selection: CoordinateRuns
-        let rig: BlendshapeRig
         let activePoses: [Int]
         /// `[Ka, selection.count]`.
         let activeDeltas: [Float]
@@ -86,7 +85,6 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             }
             self.scope = scope
             self.selection = selection
-            self.rig = rig
             self.activePoses = activePoses
             activeDeltas = deltas
             neutral = measured == nil ? rig.neutral : coordinates.map { rig.neutral[$0] }

@@ -16,7 +16,7 @@ public struct BlendshapeSolver: Sendable {
 
     public let system: BlendshapeSystem
     public let method: Method
-    /// Frames decoded and multiplied at a time by the block-reading `solve`.
+    /// Frames read and projected at a time by `ShotSolve` when no fit is measured.
     public static let framesPerBlock = 128
     private let admm: ADMMIterations?
 
@@ -47,14 +47,6 @@ public struct BlendshapeSolver: Sendable {
         let clock = Date()
         let projections = try system.projections(of: frames, frameCount: frameCount, vertexCount: vertexCount)
         return try solve(projections: projections, since: clock)
-    }
-
-    /// Solves a shot read a block of frames at a time: `read(range, &buffer)` must put the
-    /// `system.selection` coordinates of frames `range` (`[range.count, selection.count]`, the frontal
-    /// mask's alone when there is one) at the start of `buffer`. Memory stays at one block however long
-    /// the shot is. `ShotSolve` does the same and measures the fit on each block while it is in cache.
-    public func solve(frameCount: Int, read: (Range<Int>, inout [Float]) throws -> Void) throws -> Result {
-        try ShotSolve.run(solver: self, measure: nil, frameCount: frameCount) { range, _, buffer in try read(range, &buffer) }.result
     }
 
     /// The per-frame stage, from Dᵀ(t − n) of every frame `[F, Ka]`; `since` is when the GEMM stage began.

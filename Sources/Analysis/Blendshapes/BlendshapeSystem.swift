@@ -17,8 +17,6 @@ public struct BlendshapeSystem: Sendable {
     /// The coordinates the solve reads from each frame (`3·vertex + axis`): the mask's, ascending, or
     /// every one.
     public let selection: CoordinateRuns
-    /// D `[3M, Ka]` in Double, rows in `selection` order.
-    let deltas: Matrix<Double>
     /// D `[3M, Ka]` and n `[3M]` in Float (exactly the rig's values), for the projections.
     let floatDeltas: [Float]
     let selectedNeutral: [Float]
@@ -79,7 +77,7 @@ public struct BlendshapeSystem: Sendable {
         }
         floatDeltas = f
         selectedNeutral = rows.map { rig.neutral[$0] }
-        deltas = try Matrix(rows: rows.count, columns: ka, elements: d)
+        let deltas = try Matrix(rows: rows.count, columns: ka, elements: d)   // D in Double, for DᵀD only
 
         guard let box = BoundingBox(points: rig.neutral) else { throw BlendshapeSolverError.shape("the neutral has no finite points") }
         let diagonal = box.diagonal

@@ -198,20 +198,13 @@ final class ByteStorage: @unchecked Sendable {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// True when `copy(_:at:into:)` reads the file rather than memory.
+    /// True for a mapped file, whose bytes `copy(_:into:)` can read.
     var isFile: Bool { descriptor >= 0 }
 
-    /// Copies `range` (absolute offsets) into `destination` with `pread`; false when the file no longer
-    /// holds those bytes (it shrank) or cannot be read.
+    /// Copies `range` (absolute offsets) of the mapped file into `destination` with `pread`; false for
+    /// bytes in memory, or when the file no longer holds those bytes (it shrank) or cannot be read.
     func copy(_ range: Range<Int>, into destination: UnsafeMutableRawPointer) -> Bool {
-        guard range.lowerBound >= 0, range.upperBound <= count else { return false }
-        guard descriptor >= 0 else {
-            return withBytes { all in
-                guard let source = all.baseAddress else { return range.isEmpty }
-                destination.copyMemory(from: source + range.lowerBound, byteCount: range.count)
-                return true
-            }
-        }
+        guard descriptor >= 0, range.lowerBound >= 0, range.upperBound <= count else { return false }
         var done = 0
         while done < range.count {
             let got = pread(descriptor, destination + done, range.count - done, off_t(range.lowerBound + done))
