@@ -204,7 +204,7 @@ struct CLIContractTests {
             let first = try NpyArray.read("\(out)/mesh/\(shot).npy").floats()
             for fit in ["mask", "none"] {
                 let other = try NpyArray.read("\(out)/\(fit)/\(shot).npy").floats()
-                // Blocks of other heights round the Float sums differently: the weights agree to 1e-6.
+                // Blocks of other heights sum in another order; the float32 outputs agree to 1e-6.
                 #expect(other.count == first.count && zip(other, first).allSatisfy { abs($0 - $1) < 1e-6 }, "\(fit): \(shot)")
             }
         }

@@ -17,8 +17,11 @@ public struct BlendshapeSystem: Sendable {
     /// The coordinates the solve reads from each frame (`3·vertex + axis`): the mask's, ascending, or
     /// every one.
     public let selection: CoordinateRuns
-    /// D `[3M, Ka]` and n `[3M]` in Float (exactly the rig's values), for the projections.
-    let floatDeltas: [Float]
+    /// D `[3M, Ka]` in Double, rows in `selection` order.
+    let deltas: Matrix<Double>
+    /// Dᵀn `[Ka]`.
+    let neutralProjection: [Double]
+    /// n `[3M]`, subtracted from the frames for the fit over the mask.
     let selectedNeutral: [Float]
     /// A `[Ka, Ka]`.
     public let a: Matrix<Double>
@@ -56,28 +59,21 @@ public struct BlendshapeSystem: Sendable {
         // D [3M, Ka] and n on the mask, in Double, built on plain arrays (this runs before every solve).
         let ka = active.count, width = rig.deltas.columns
         var d: [Double] = uninitializedBuffer(count: rows.count * ka)   // every element written below
-        var f: [Float] = uninitializedBuffer(count: rows.count * ka)
         rig.deltas.elements.withUnsafeBufferPointer { all in
             d.withUnsafeMutableBufferPointer { out in
-                f.withUnsafeMutableBufferPointer { outFloat in
-                    // Blocks of 256 rows: the block being written stays in cache while every pose fills its column.
-                    for first in stride(from: 0, to: rows.count, by: 256) {
-                        let last = min(first + 256, rows.count)
-                        for (column, pose) in active.enumerated() {
-                            let base = pose * width
-                            for row in first..<last {
-                                let value = all[base + rows[row]]
-                                out[row * ka + column] = Double(value)
-                                outFloat[row * ka + column] = value
-                            }
-                        }
+                // Blocks of 256 rows: the block being written stays in cache while every pose fills its column.
+                for first in stride(from: 0, to: rows.count, by: 256) {
+                    let last = min(first + 256, rows.count)
+                    for (column, pose) in active.enumerated() {
+                        let base = pose * width
+                        for row in first..<last { out[row * ka + column] = Double(all[base + rows[row]]) }
                     }
                 }
             }
         }
-        floatDeltas = f
         selectedNeutral = rows.map { rig.neutral[$0] }
-        let deltas = try Matrix(rows: rows.count, columns: ka, elements: d)   // D in Double, for DᵀD only
+        deltas = try Matrix(rows: rows.count, columns: ka, elements: d)
+        neutralProjection = try deltas.multiplied(by: selectedNeutral.map { Double($0) }, transpose: .transposed)
 
         guard let box = BoundingBox(points: rig.neutral) else { throw BlendshapeSolverError.shape("the neutral has no finite points") }
         let diagonal = box.diagonal
@@ -127,40 +123,26 @@ public struct BlendshapeSystem: Sendable {
 
     /// Buffers reused block after block by `projections(ofSelected:…)`.
     public struct ProjectionWorkspace: Sendable {
-        var chunk: [Float] = []
+        var widened: [Double] = []
         public init() {}
     }
 
-    /// Coordinates summed in Float per SGEMM before the partial sums are added in Double: the Float
-    /// rounding error of each sum grows with its length, and 256-term sums keep the weights within
-    /// 1e-7 of an all-Double product at twice its speed.
-    static let coordinatesPerChunk = 256
-
     /// Dᵀ(t − n) for `frameCount` frames given as their `selection` coordinates (`[F, selection.count]`),
-    /// written to `destination[0 ..< F × Ka]`. `values` becomes t − n (exact in Float wherever t and n
-    /// lie within a factor of two, as a face's frames do of its neutral); the product is SGEMMs over
-    /// 256-coordinate chunks whose partial sums are added in Double.
+    /// written to `destination[0 ..< F × Ka]`: the frames widened to Double and one DGEMM, then Dᵀn
+    /// subtracted, exactly as in Double throughout. (Float products were twice as fast but moved the
+    /// real ICT-FaceKit rig's weights by up to 1e-5.) `values` becomes t − n, for the fit over the mask.
     public func projections(ofSelected values: inout [Float], frameCount: Int, workspace: inout ProjectionWorkspace,
                             into destination: inout [Double]) throws {
         let width = selection.count, ka = activeCount
         guard values.count >= frameCount * width, destination.count >= frameCount * ka else {
             throw BlendshapeSolverError.shape("\(values.count) values are not \(frameCount) frames of \(width) coordinates")
         }
-        subtractFromRows(&values, rows: frameCount, selectedNeutral)
-        for i in 0..<(frameCount * ka) { destination[i] = 0 }
-        // Each chunk's product is too small to share between threads: waking OpenBLAS's threads for
-        // every one of them cost more than the product (measured: a quarter of a one-shot solve).
-        let blasThreads = BLASThreads.count
-        if blasThreads > 1 { BLASThreads.count = 1 }
-        defer { if blasThreads > 1 { BLASThreads.count = blasThreads } }
-        if workspace.chunk.count < frameCount * ka { workspace.chunk = [Float](repeating: 0, count: frameCount * ka) }
-        var first = 0
-        while first < width {
-            let count = min(Self.coordinatesPerChunk, width - first)
-            try gemm(rows: frameCount, columns: ka, inner: count, values, aOffset: first, lda: width, floatDeltas, bOffset: first * ka,
-                     into: &workspace.chunk)
-            for i in 0..<(frameCount * ka) { destination[i] += Double(workspace.chunk[i]) }
-            first += count
+        if workspace.widened.count < frameCount * width { workspace.widened = uninitializedBuffer(count: frameCount * width) }
+        widen(values, count: frameCount * width, into: &workspace.widened)
+        try gemm(rows: frameCount, columns: ka, inner: width, workspace.widened, deltas.elements, into: &destination)
+        for f in 0..<frameCount {
+            for j in 0..<ka { destination[f * ka + j] -= neutralProjection[j] }
         }
+        subtractFromRows(&values, rows: frameCount, selectedNeutral)
     }
 }
