@@ -31,7 +31,8 @@ static int has_avx2 = -1;
 int fp_kernels_avx2(void) {
     if (has_avx2 < 0) {
         __builtin_cpu_init();
-        has_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
+        // Every AVX2 path may use FMA too (the projections do): require both.
+        has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
     }
     return has_avx2;
 }

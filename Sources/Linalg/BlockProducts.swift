@@ -33,33 +33,6 @@ public func gemm<Scalar: LinalgScalar>(
     }
 }
 
-/// Widens `source[0..<count]` into `destination[0..<count]` (grown if shorter): exact, and vectorised.
-public func widen(_ source: [Float], count: Int, into destination: inout [Double]) {
-    let count = Swift.max(0, Swift.min(count, source.count))
-    if destination.count < count { destination = uninitializedBuffer(count: count) }
-    source.withUnsafeBufferPointer { from in
-        destination.withUnsafeMutableBufferPointer { to in
-            guard let s = from.baseAddress, let d = to.baseAddress else { return }
-            for i in 0..<count { d[i] = Double(s[i]) }
-        }
-    }
-}
-
-/// Subtracts `row` from each of the first `rows` rows of `values` (`[rows, row.count]`), in place.
-public func subtractFromRows(_ values: inout [Float], rows: Int, _ row: [Float]) {
-    let width = row.count
-    guard rows > 0, width > 0, values.count >= rows * width else { return }
-    values.withUnsafeMutableBufferPointer { all in
-        row.withUnsafeBufferPointer { r in
-            guard let v = all.baseAddress, let n = r.baseAddress else { return }
-            for f in 0..<rows {
-                let start = v + f * width
-                for i in 0..<width { start[i] -= n[i] }
-            }
-        }
-    }
-}
-
 /// An array of `count` numbers whose values are not set: for buffers that are always written before
 /// they are read (a block of decoded frames), where zero-filling tens of megabytes first would cost
 /// as much as the write itself.

@@ -54,19 +54,47 @@ public struct DistanceTally: Sendable {
     public mutating func add(_ values: [Float], rows: Int, firstRow: Int) -> (row: Int, point: Int)? {
         let points = reference.count / 3
         guard points > 0, rows > 0, values.count >= rows * 3 * points else { return nil }
+        var scratch: [Float] = []
+        swap(&scratch, &distances)   // the row buffer, without a copy while it is written
+        defer { swap(&scratch, &distances) }
         for r in 0..<rows {
-            let row = Self.rowSummary(values, row: r, points: points, reference: reference, weights: weights, scratch: &distances)
-            guard row.all.sum.isFinite, row.all.sumSquares.isFinite else {
-                let point = distances.firstIndex { !$0.isFinite } ?? 0
-                return (firstRow + r, point)
-            }
-            merge(row.all, into: &all, row: firstRow + r, selectedOnly: false)
-            if weights != nil { merge(row.selected, into: &selection, row: firstRow + r, selectedOnly: true) }
+            Self.distances(values, row: r, points: points, reference: reference, into: &scratch)
+            if let bad = scratch.withUnsafeBufferPointer({ addRow($0, index: firstRow + r) }) { return (firstRow + r, bad) }
         }
         return nil
     }
 
-    private func merge(_ row: RowSums, into summary: inout DistanceSummary, row index: Int, selectedOnly: Bool) {
+    /// Adds rows of distances already measured (`[rows, P]`), numbered from `firstRow`: what
+    /// `ResidualDistances` writes. Returns the first row and point whose distance is not finite.
+    public mutating func add(distances rowsOfDistances: [Float], rows: Int, firstRow: Int) -> (row: Int, point: Int)? {
+        let points = reference.count / 3
+        guard points > 0, rows > 0, rowsOfDistances.count >= rows * points else { return nil }
+        return rowsOfDistances.withUnsafeBufferPointer { all in
+            for r in 0..<rows {
+                if let bad = addRow(UnsafeBufferPointer(rebasing: all[(r * points)..<((r + 1) * points)]), index: firstRow + r) {
+                    return (firstRow + r, bad)
+                }
+            }
+            return nil
+        }
+    }
+
+    /// Folds one row's distances into the summaries; returns the first non-finite point instead.
+    private mutating func addRow(_ d: UnsafeBufferPointer<Float>, index: Int) -> Int? {
+        guard let base = d.baseAddress else { return nil }
+        let points = d.count
+        let all = Self.reduce(base, points: points, weights: nil)
+        guard all.sum.isFinite, all.sumSquares.isFinite else { return d.firstIndex { !$0.isFinite } ?? 0 }
+        merge(all, into: &self.all, row: index, distances: d, selectedOnly: false)
+        if let weights {
+            let selected = weights.withUnsafeBufferPointer { w in Self.reduce(base, points: points, weights: w.baseAddress) }
+            merge(selected, into: &selection, row: index, distances: d, selectedOnly: true)
+        }
+        return nil
+    }
+
+    private func merge(_ row: RowSums, into summary: inout DistanceSummary, row index: Int, distances: UnsafeBufferPointer<Float>,
+                       selectedOnly: Bool) {
         let count = selectedOnly ? selectedCount : reference.count / 3
         summary.sum += row.sum
         summary.sumSquares += row.sumSquares
@@ -80,20 +108,17 @@ public struct DistanceTally: Sendable {
 
     private typealias RowSums = (sum: Double, sumSquares: Double, max: Float)
 
-    private static func rowSummary(_ values: [Float], row: Int, points: Int, reference: [Float], weights: [Float]?,
-                                   scratch: inout [Float]) -> (all: RowSums, selected: RowSums) {
+    /// Row `row` of `values`: each point's distance from the reference, into `d[0 ..< points]`.
+    private static func distances(_ values: [Float], row: Int, points: Int, reference: [Float], into scratch: inout [Float]) {
         values.withUnsafeBufferPointer { valueBuffer in
             reference.withUnsafeBufferPointer { referenceBuffer in
                 scratch.withUnsafeMutableBufferPointer { distanceBuffer in
                     guard let v = valueBuffer.baseAddress.map({ $0 + row * 3 * points }), let n = referenceBuffer.baseAddress,
-                          let d = distanceBuffer.baseAddress else { return ((0, 0, 0), (0, 0, 0)) }
+                          let d = distanceBuffer.baseAddress else { return }
                     for p in 0..<points {
                         let dx = v[3 &* p] - n[3 &* p], dy = v[3 &* p &+ 1] - n[3 &* p &+ 1], dz = v[3 &* p &+ 2] - n[3 &* p &+ 2]
                         d[p] = (dx * dx + dy * dy + dz * dz).squareRoot()
                     }
-                    let all = reduce(d, points: points, weights: nil)
-                    guard let weights else { return (all, all) }
-                    return weights.withUnsafeBufferPointer { w in (all, reduce(d, points: points, weights: w.baseAddress)) }
                 }
             }
         }
@@ -101,7 +126,7 @@ public struct DistanceTally: Sendable {
 
     /// Sum, sum of squares and maximum of `d[0..<points]` (weighted by 0/1 `weights`).
     @inline(__always)
-    private static func reduce(_ d: UnsafeMutablePointer<Float>, points: Int, weights: UnsafePointer<Float>?) -> RowSums {
+    private static func reduce(_ d: UnsafePointer<Float>, points: Int, weights: UnsafePointer<Float>?) -> RowSums {
         var sum = 0.0, squares = 0.0
         var maximum = SIMD8<Float>(repeating: 0)
         var chunk = 0

@@ -84,7 +84,7 @@ struct BlendshapeSolverTests {
         #expect((fit.mesh?.mean ?? -1) > 0)   // regularised: not an exact fit
     }
 
-    @Test("the projections (frames widened to Double, one DGEMM) agree with a Double loop to 1e-12 of their scale")
+    @Test("the projections (packed D, frames widened in the kernel) agree with a Double loop to 1e-12 of their scale")
     func projectionAccuracy() throws {
         let rig = try randomRig(vertices: 3000, poses: 20, maskEvery: 3, seed: 13)
         var rng = SeededGenerator(seed: 14)

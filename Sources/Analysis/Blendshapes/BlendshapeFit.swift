@@ -58,6 +58,8 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
         let activeDeltas: [Float]
         /// `[selection.count]`.
         let neutral: [Float]
+        /// The deltas and the neutral packed for the distance kernel.
+        let residual: ResidualDistances
         /// Measured vertex → mesh vertex (mask scope), and the mask's vertices among them (mesh scope).
         let vertices: [Int]?
         let maskVertices: [Int]?
@@ -88,6 +90,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             self.activePoses = activePoses
             activeDeltas = deltas
             neutral = measured == nil ? rig.neutral : coordinates.map { rig.neutral[$0] }
+            residual = try ResidualDistances(deltas: deltas, columns: activePoses.count, reference: neutral)
             vertices = measured
             self.maskVertices = measured == nil ? maskVertices : nil
         }
@@ -113,15 +116,19 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             return (accumulation.fit, accumulation.reconstruction)
         }
 
-        /// Frames per block for `width` values a frame: about 8 MB, so that a block's residual stays in
-        /// cache between the SGEMM that makes it and the distance pass that reads it.
+        /// Frames per block for `width` values a frame: about 16 MB of frames. The distance kernel reads
+        /// the packed deltas once per block, so short blocks would read them over and over.
         public static func framesPerBlock(width: Int) -> Int { Swift.max(8, Swift.min(256, (1 << 22) / Swift.max(width, 1))) }
 
         /// A fit measured block by block.
         public struct Accumulation: Sendable {
             let measure: Measure
+            /// Whether the blocks `add` receives are t − n already.
+            let centred: Bool
             private var tally: DistanceTally
             private var weights: [Float] = []
+            /// `[rows, points]` of the block being added.
+            private var distances: [Float] = []
             /// `[F, 3V]` when asked for.
             public private(set) var reconstruction: [Float]?
 
@@ -129,13 +136,14 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             /// projections leave behind) rather than t.
             public init(_ measure: Measure, centred: Bool, reconstruct: Bool) {
                 self.measure = measure
+                self.centred = centred
                 tally = DistanceTally(reference: centred ? [Float](repeating: 0, count: measure.neutral.count) : measure.neutral,
                                       selectedPoints: measure.maskVertices)
                 reconstruction = reconstruct ? [] : nil
             }
 
-            /// Adds frames `rows` given as `values` (`[rows.count, selection.count]`, overwritten with the
-            /// residual), solved as `raw[rows, Ka]` (`raw` holds every frame's weights, `[F, Ka]`).
+            /// Adds frames `rows` given as `values` (`[rows.count, selection.count]`, which may be
+            /// overwritten), solved as `raw[rows, Ka]` (`raw` holds every frame's weights, `[F, Ka]`).
             public mutating func add(_ values: inout [Float], raw: [Double], rows: Range<Int>) throws {
                 let ka = measure.activePoses.count, width = measure.selection.count, count = rows.count
                 guard raw.count >= rows.upperBound * ka, values.count >= count * width else {
@@ -143,7 +151,18 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                 }
                 if weights.count < count * ka { weights = [Float](repeating: 0, count: count * ka) }
                 for i in 0..<(count * ka) { weights[i] = Float(raw[rows.lowerBound * ka + i]) }
-                if reconstruction != nil {
+                if reconstruction == nil {
+                    // The distances straight from t, the weights and the packed deltas: no residual is stored.
+                    let points = width / 3
+                    if distances.count < count * points { distances = uninitializedBuffer(count: count * points) }
+                    try measure.residual.distances(of: values, rows: count, weights: weights, subtractingReference: !centred,
+                                                   threads: BLASThreads.count, into: &distances)
+                    if let bad = tally.add(distances: distances, rows: count, firstRow: rows.lowerBound) {
+                        throw nonFinite(bad)
+                    }
+                    return
+                }
+                do {
                     var recon = [Float](repeating: 0, count: count * width)
                     for f in 0..<count { recon.replaceSubrange((f * width)..<((f + 1) * width), with: measure.neutral) }
                     try gemm(rows: count, columns: width, inner: ka, weights, measure.activeDeltas, beta: 1, into: &recon)
@@ -151,9 +170,11 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                 }
                 // values ← t − X·Δ: its distance from N is the one of t from N + X·Δ.
                 try gemm(rows: count, columns: width, inner: ka, weights, measure.activeDeltas, alpha: -1, beta: 1, into: &values)
-                if let bad = tally.add(values, rows: count, firstRow: rows.lowerBound) {
-                    throw BlendshapeSolverError.shape("frame \(bad.row), vertex \(measure.vertices?[bad.point] ?? bad.point) holds non-finite positions; vertex positions must be finite numbers")
-                }
+                if let bad = tally.add(values, rows: count, firstRow: rows.lowerBound) { throw nonFinite(bad) }
+            }
+
+            private func nonFinite(_ bad: (row: Int, point: Int)) -> Error {
+                BlendshapeSolverError.shape("frame \(bad.row), vertex \(measure.vertices?[bad.point] ?? bad.point) holds non-finite positions; vertex positions must be finite numbers")
             }
 
             public var fit: BlendshapeFit {

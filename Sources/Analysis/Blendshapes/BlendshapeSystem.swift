@@ -17,12 +17,8 @@ public struct BlendshapeSystem: Sendable {
     /// The coordinates the solve reads from each frame (`3·vertex + axis`): the mask's, ascending, or
     /// every one.
     public let selection: CoordinateRuns
-    /// D `[3M, Ka]` in Double, rows in `selection` order.
-    let deltas: Matrix<Double>
-    /// Dᵀn `[Ka]`.
-    let neutralProjection: [Double]
-    /// n `[3M]`, subtracted from the frames for the fit over the mask.
-    let selectedNeutral: [Float]
+    /// D `[3M, Ka]` in Double (rows in `selection` order) and n `[3M]`, packed for the projections.
+    let projection: CentredProjection
     /// A `[Ka, Ka]`.
     public let a: Matrix<Double>
     /// AᵀA = A² `[Ka, Ka]`, the Hessian of the box problem.
@@ -71,9 +67,8 @@ public struct BlendshapeSystem: Sendable {
                 }
             }
         }
-        selectedNeutral = rows.map { rig.neutral[$0] }
-        deltas = try Matrix(rows: rows.count, columns: ka, elements: d)
-        neutralProjection = try deltas.multiplied(by: selectedNeutral.map { Double($0) }, transpose: .transposed)
+        projection = try CentredProjection(deltas: d, columns: ka, neutral: rows.map { rig.neutral[$0] })
+        let deltas = try Matrix(rows: rows.count, columns: ka, elements: d)
 
         guard let box = BoundingBox(points: rig.neutral) else { throw BlendshapeSolverError.shape("the neutral has no finite points") }
         let diagonal = box.diagonal
@@ -115,34 +110,19 @@ public struct BlendshapeSystem: Sendable {
                 selected += frames[(f * stride + start)..<(f * stride + start + length)]
             }
         }
-        var workspace = ProjectionWorkspace()
         var product = [Double](repeating: 0, count: frameCount * activeCount)
-        try projections(ofSelected: &selected, frameCount: frameCount, workspace: &workspace, into: &product)
+        try projections(ofSelected: &selected, frameCount: frameCount, threads: BLASThreads.count, into: &product)
         return try Matrix(rows: frameCount, columns: activeCount, elements: product)
     }
 
-    /// Buffers reused block after block by `projections(ofSelected:…)`.
-    public struct ProjectionWorkspace: Sendable {
-        var widened: [Double] = []
-        public init() {}
-    }
-
     /// Dᵀ(t − n) for `frameCount` frames given as their `selection` coordinates (`[F, selection.count]`),
-    /// written to `destination[0 ..< F × Ka]`: the frames widened to Double and one DGEMM, then Dᵀn
-    /// subtracted, exactly as in Double throughout. (Float products were twice as fast but moved the
-    /// real ICT-FaceKit rig's weights by up to 1e-5.) `values` becomes t − n, for the fit over the mask.
-    public func projections(ofSelected values: inout [Float], frameCount: Int, workspace: inout ProjectionWorkspace,
-                            into destination: inout [Double]) throws {
-        let width = selection.count, ka = activeCount
-        guard values.count >= frameCount * width, destination.count >= frameCount * ka else {
-            throw BlendshapeSolverError.shape("\(values.count) values are not \(frameCount) frames of \(width) coordinates")
+    /// written to `destination[0 ..< F × Ka]`, in Double from the exact Float inputs
+    /// (`CentredProjection`: Float products moved the real ICT-FaceKit rig's weights by up to 1e-5).
+    /// `values` becomes t − n, for the fit over the mask. `threads` > 1 shares the frames out.
+    public func projections(ofSelected values: inout [Float], frameCount: Int, threads: Int = 1, into destination: inout [Double]) throws {
+        guard values.count >= frameCount * selection.count, destination.count >= frameCount * activeCount else {
+            throw BlendshapeSolverError.shape("\(values.count) values are not \(frameCount) frames of \(selection.count) coordinates")
         }
-        if workspace.widened.count < frameCount * width { workspace.widened = uninitializedBuffer(count: frameCount * width) }
-        widen(values, count: frameCount * width, into: &workspace.widened)
-        try gemm(rows: frameCount, columns: ka, inner: width, workspace.widened, deltas.elements, into: &destination)
-        for f in 0..<frameCount {
-            for j in 0..<ka { destination[f * ka + j] -= neutralProjection[j] }
-        }
-        subtractFromRows(&values, rows: frameCount, selectedNeutral)
+        try projection.project(&values, frames: frameCount, centre: true, threads: threads, into: &destination)
     }
 }

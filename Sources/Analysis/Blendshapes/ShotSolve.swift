@@ -32,7 +32,6 @@ public enum ShotSolve {
         var selected: [Float] = uninitializedBuffer(count: block * selection.count)
         var frames: [Float] = uninitializedBuffer(count: shared ? 0 : block * frameWidth)
         var projections = [Double](repeating: 0, count: block * ka)
-        var workspace = BlendshapeSystem.ProjectionWorkspace()
         var gemmSeconds = 0.0
         var first = 0
         while first < frameCount {
@@ -44,7 +43,7 @@ public enum ShotSolve {
                 try read(rows, measure.selection, &frames)
                 gather(frames, rows: count, width: frameWidth, selecting: selection, into: &selected)
             }
-            try system.projections(ofSelected: &selected, frameCount: count, workspace: &workspace, into: &projections)
+            try system.projections(ofSelected: &selected, frameCount: count, threads: BLASThreads.count, into: &projections)
             gemmSeconds += Date().timeIntervalSince(clock)
             try stage.solve(projections, count: count)
             if shared {

@@ -18,7 +18,36 @@ void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const
 /// cannot call variadic C functions). Returns what snprintf returns.
 int fp_format_double(char *buffer, size_t size, const char *format, double value);
 
-/// Whether the AVX2 paths are used on this CPU.
+/// Doubles `fp_projection_pack` writes for a `[rows, columns]` matrix (columns rounded up to panels of 4).
+size_t fp_projection_packed_count(size_t rows, size_t columns);
+
+/// Packs row-major `d` `[rows, columns]` into `packed` (`fp_projection_packed_count` Doubles): panels
+/// of four columns, each `[rows, 4]`, zero-padded past the last column.
+void fp_projection_pack(const double *d, size_t rows, size_t columns, double *packed);
+
+/// `out[f, j] = Σ_c (t[f, c] − n[c]) · D[c, j]` in Double for the `frames` rows `t` of `values`
+/// (`[frames, width]` Float) and `D` packed by `fp_projection_pack` (`[width, columns]`); `out` is
+/// `[frames, columns]`, overwritten. With `centre` ≠ 0, `values` is left holding t − n (Float).
+/// AVX2 + FMA when the CPU has them, else a portable loop with the same arithmetic.
+void fp_project_centred(float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
+                        int centre, double *out);
+
+/// Floats `fp_residual_pack` writes for `columns` deltas over `points` vertices, and for the reference.
+size_t fp_residual_packed_count(size_t points, size_t columns);
+size_t fp_residual_reference_count(size_t points);
+
+/// Packs the deltas D (`deltas`, `[columns, points, 3]`) and a reference r (`[points, 3]`) vertex-major
+/// in blocks of eight vertices with the axes apart, zero-padded to whole blocks.
+void fp_residual_pack(const float *deltas, size_t columns, size_t points, const float *reference, float *packed,
+                      float *packedReference);
+
+/// `distances[f, p] = ‖(t[f, p] − r[p]) − Σₖ w[f, k]·D[k, p]‖` for the `rows` frames `t` of `values`
+/// (`[rows, points, 3]`) and weights `w` (`[rows, columns]`), in Float with fused multiply-adds;
+/// `distances` is `[rows, points]`. `packed` and `reference` come from `fp_residual_pack`.
+void fp_residual_distances(const float *values, size_t rows, size_t points, const float *packed, const float *reference,
+                           const float *weights, size_t columns, float *distances);
+
+/// Whether the AVX2 (and FMA) paths are used on this CPU.
 int fp_kernels_avx2(void);
 
 #endif

@@ -1,0 +1,78 @@
+import CKernels
+import Dispatch
+
+/// `Dᵀ(t − n)` for blocks of Float frames `t`, in Double: the blendshape solve's projections.
+///
+/// BLAS multiplies Float by Float or Double by Double only, so Float frames had to be widened into a
+/// Double copy, and DGEMM then packed both operands again on every block (D, megabytes, each time).
+/// Here D is packed once, the frames are widened a few hundred values at a time inside the kernel,
+/// and t − n is formed in Double before the product: exact inputs, Double accumulation.
+public struct CentredProjection: Sendable {
+    /// Coordinates per frame (rows of D).
+    public let width: Int
+    /// Columns of D: numbers per frame out.
+    public let columns: Int
+    /// D in panels of four columns (`fp_projection_pack`).
+    private let packed: [Double]
+    /// n `[width]`.
+    public let neutral: [Float]
+
+    /// - Parameters:
+    ///   - deltas: D, row-major `[width, columns]`.
+    ///   - neutral: n `[width]`.
+    public init(deltas: [Double], columns: Int, neutral: [Float]) throws {
+        let width = neutral.count
+        guard columns > 0, deltas.count == width * columns else {
+            throw LinalgError.shapeMismatch(operation: "CentredProjection",
+                                            detail: "D of \(deltas.count) values is not [\(width), \(columns)]")
+        }
+        self.width = width
+        self.columns = columns
+        self.neutral = neutral
+        let count = fp_projection_packed_count(width, columns)
+        packed = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            deltas.withUnsafeBufferPointer { d in
+                if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, target) }
+            }
+            initialized = count
+        }
+    }
+
+    /// Writes `Dᵀ(t − n)` of the first `frames` rows of `values` (`[frames, width]`) to
+    /// `out[0 ..< frames × columns]` (`[frames, columns]`). With `centre`, `values` is left holding
+    /// t − n (Float), as a fit over the same coordinates wants it. `threads` > 1 shares the frames out
+    /// among that many threads (a single shot on an idle machine).
+    public func project(_ values: inout [Float], frames: Int, centre: Bool, threads: Int = 1, into out: inout [Double]) throws {
+        guard frames >= 0, values.count >= frames * width, out.count >= frames * columns else {
+            throw LinalgError.shapeMismatch(operation: "CentredProjection.project",
+                                            detail: "\(values.count) values for \(frames) frames of \(width), \(out.count) out for \(columns) each")
+        }
+        guard frames > 0 else { return }
+        // Parts of whole 12-frame tiles, at least two tiles each: smaller parts cost more to hand out than they save.
+        let parts = Swift.max(1, Swift.min(threads, frames / 24))
+        let width = width, columns = columns
+        values.withUnsafeMutableBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { o in
+                packed.withUnsafeBufferPointer { p in
+                    neutral.withUnsafeBufferPointer { n in
+                        guard let values = v.baseAddress, let out = o.baseAddress, let packed = p.baseAddress, let neutral = n.baseAddress else { return }
+                        if parts == 1 {
+                            fp_project_centred(values, frames, width, neutral, packed, columns, centre ? 1 : 0, out)
+                            return
+                        }
+                        let shared = UncheckedSendable((values, out, packed, neutral))
+                        DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            // Each part owns its own rows of `values` and `out`.
+                            let (values, out, packed, neutral) = shared.value
+                            let tiles = (frames + 11) / 12
+                            let first = Swift.min(frames, tiles * part / parts * 12), end = Swift.min(frames, tiles * (part + 1) / parts * 12)
+                            guard end > first else { return }
+                            fp_project_centred(values + first * width, end - first, width, neutral, packed, columns, centre ? 1 : 0,
+                                               out + first * columns)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import TestSupport
+import Testing
+@testable import Linalg
+
+/// The solve's two packed kernels against plain Double loops over the same inputs: the projections
+/// Dᵀ(t − n) and the fit's per-vertex residual distances, at sizes that leave partial tiles, panels,
+/// chunks and vertex blocks everywhere.
+@Suite("Packed kernels: centred projections and residual distances")
+struct ProjectionKernelTests {
+    @Test("Dᵀ(t − n) equals a Double loop to 1e-13 of its scale, leaves t − n with centre, and splits by threads exactly",
+          arguments: [(1, 5, 1), (13, 1_031, 7), (25, 2_307, 52), (61, 300, 51)])
+    func projection(frames: Int, width: Int, columns: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(frames * 7 + columns))
+        let deltas = (0..<(width * columns)).map { _ in Double(Float.random(in: -1...1, using: &rng)) }
+        let neutral = (0..<width).map { _ in Float.random(in: -20...20, using: &rng) }
+        // Frames near the neutral, as a face's are: the product must not lose t − n to cancellation.
+        let frames = (0..<(frames * width)).map { neutral[$0 % width] + Float.random(in: -0.5...0.5, using: &rng) }
+        let kernel = try CentredProjection(deltas: deltas, columns: columns, neutral: neutral)
+        var truth = [Double](repeating: 0, count: frames.count / width * columns), scale = truth
+        for f in 0..<(frames.count / width) {
+            for c in 0..<width {
+                let centred = Double(frames[f * width + c]) - Double(neutral[c])
+                for j in 0..<columns {
+                    truth[f * columns + j] += centred * deltas[c * columns + j]
+                    scale[f * columns + j] += abs(centred * deltas[c * columns + j])
+                }
+            }
+        }
+        var values = frames, out = [Double](repeating: .nan, count: truth.count + 3)
+        try kernel.project(&values, frames: frames.count / width, centre: true, into: &out)
+        // Double rounding of each sum: far below 1e-13 of the sum of its terms' sizes (Float products: 1e-7).
+        #expect(truth.indices.allSatisfy { abs(out[$0] - truth[$0]) <= 1e-13 * scale[$0] })
+        #expect(out[truth.count...].allSatisfy { $0.isNaN })   // nothing past the frames
+        #expect(values == frames.indices.map { frames[$0] - neutral[$0 % width] })
+        var uncentred = frames, split = [Double](repeating: 0, count: truth.count)
+        try kernel.project(&uncentred, frames: frames.count / width, centre: false, threads: 3, into: &split)
+        #expect(uncentred == frames)
+        #expect(split == Array(out[..<truth.count]))
+    }
+
+    @Test("rejects D of the wrong size and short buffers")
+    func projectionShapes() throws {
+        #expect(throws: LinalgError.self) { try CentredProjection(deltas: [1, 2, 3], columns: 2, neutral: [0, 0]) }
+        let kernel = try CentredProjection(deltas: [1, 2, 3, 4], columns: 2, neutral: [0, 0])
+        var values: [Float] = [1, 2, 3], out = [Double](repeating: 0, count: 4)
+        #expect(throws: LinalgError.self) { try kernel.project(&values, frames: 2, centre: false, into: &out) }
+    }
+
+    @Test("residual distances equal a Double loop to Float rounding, with and without the reference, split by threads exactly",
+          arguments: [(1, 5, 3), (7, 8, 52), (10, 517, 51), (33, 1_003, 4)])
+    func residuals(rows: Int, points: Int, columns: Int) throws {
+        var rng = SeededGenerator(seed: UInt64(rows * 31 + points))
+        let width = 3 * points
+        let deltas = (0..<(columns * width)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let reference = (0..<width).map { _ in Float.random(in: -10...10, using: &rng) }
+        let weights = (0..<(rows * columns)).map { _ in Float.random(in: 0...1, using: &rng) }
+        let values = (0..<(rows * width)).map { reference[$0 % width] + Float.random(in: -3...3, using: &rng) }
+        var truth = [Double](repeating: 0, count: rows * points)
+        for r in 0..<rows {
+            for p in 0..<points {
+                var squares = 0.0
+                for axis in 0..<3 {
+                    var residual = Double(values[r * width + 3 * p + axis]) - Double(reference[3 * p + axis])
+                    for k in 0..<columns { residual -= Double(weights[r * columns + k]) * Double(deltas[k * width + 3 * p + axis]) }
+                    squares += residual * residual
+                }
+                truth[r * points + p] = squares.squareRoot()
+            }
+        }
+        let kernel = try ResidualDistances(deltas: deltas, columns: columns, reference: reference)
+        var out = [Float](repeating: .nan, count: truth.count + 2)
+        try kernel.distances(of: values, rows: rows, weights: weights, into: &out)
+        // Float sums of `columns` terms of size ≤ 1 on values of size ≤ 13: a few ulps of 13·columns.
+        let bound = Double(columns + 13) * 4e-7
+        #expect(zip(out, truth).allSatisfy { abs(Double($0) - $1) <= bound })
+        #expect(out[truth.count...].allSatisfy { $0.isNaN })
+        let centred = values.indices.map { values[$0] - reference[$0 % width] }
+        var fromCentred = [Float](repeating: 0, count: truth.count), split = fromCentred
+        try kernel.distances(of: centred, rows: rows, weights: weights, subtractingReference: false, into: &fromCentred)
+        #expect(zip(fromCentred, truth).allSatisfy { abs(Double($0) - $1) <= bound })
+        try kernel.distances(of: values, rows: rows, weights: weights, threads: 2, into: &split)
+        #expect(split == Array(out[..<truth.count]))
+    }
+
+    @Test("a tally of given distances equals the tally of the points they came from")
+    func tallyOfDistances() throws {
+        var rng = SeededGenerator(seed: 9)
+        let points = 37, rows = 5
+        let reference = (0..<(3 * points)).map { _ in Float.random(in: -1...1, using: &rng) }
+        let values = (0..<(rows * 3 * points)).map { _ in Float.random(in: -2...2, using: &rng) }
+        var distances = [Float](repeating: 0, count: rows * points)
+        for r in 0..<rows {
+            for p in 0..<points {
+                let base = r * 3 * points + 3 * p
+                let dx = values[base] - reference[3 * p], dy = values[base + 1] - reference[3 * p + 1], dz = values[base + 2] - reference[3 * p + 2]
+                distances[r * points + p] = (dx * dx + dy * dy + dz * dz).squareRoot()
+            }
+        }
+        let selected = [0, 5, 36, 12]
+        var fromPoints = DistanceTally(reference: reference, selectedPoints: selected)
+        var fromDistances = fromPoints
+        #expect(fromPoints.add(values, rows: rows, firstRow: 10) == nil)
+        #expect(fromDistances.add(distances: distances, rows: rows, firstRow: 10) == nil)
+        #expect(fromPoints.all == fromDistances.all && fromPoints.selected == fromDistances.selected)
+        #expect(fromDistances.all.worstRow >= 10 && fromDistances.all.count == rows * points && fromDistances.selected.count == rows * 4)
+        distances[2 * points + 7] = .nan
+        var broken = DistanceTally(reference: reference, selectedPoints: nil)
+        let bad = broken.add(distances: distances, rows: rows, firstRow: 0)
+        #expect(bad?.row == 2 && bad?.point == 7)
+    }
+}
