@@ -51,8 +51,9 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
         let spectrum: [Complex<Double>]?
         let spectrumLength: Int
 
-        /// - Parameter transformLength: the zero-padded length of the spectrum, at least the sum of the
-        ///   lengths of any two signals correlated (`RealFFT.fastLength` of it is fastest); nil for none.
+        /// - Parameter transformLength: the zero-padded length of the spectrum, at least the longer of any
+        ///   two signals correlated plus the largest lag asked for (no lag in ±maxLag then wraps
+        ///   around; `RealFFT.fastLength` of it is fastest); nil for none.
         public init(_ x: [Double], transformLength: Int? = nil) throws {
             count = x.count
             centred = SignalAlignment.centred(x)
@@ -76,7 +77,7 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
         guard let totalA = energyA.last, let totalB = energyB.last, !a.isFlat, !b.isFlat else { return nil }
         let raw: [Double]
         if let spectrumA = a.spectrum, let spectrumB = b.spectrum, a.spectrumLength == b.spectrumLength,
-           a.spectrumLength >= a.count + b.count, maxLag > 40 {
+           a.spectrumLength >= max(a.count, b.count) + maxLag, maxLag > 40 {
             let n = a.spectrumLength
             let circular = try RealFFT.inverse(zip(spectrumA, spectrumB).map { $0.conjugate * $1 }, count: n)
             raw = (-maxLag...maxLag).map { k in k >= b.count || -k >= a.count || abs(k) >= n ? 0 : circular[(k + n) % n] }

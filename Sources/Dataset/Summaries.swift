@@ -201,10 +201,21 @@ public struct CacheSummary: Sendable {
 
     /// Appends the positions of `vertices` in the first `count` frames (rows `width` wide) of `block`.
     static func gather(_ vertices: [Int], from block: [Float], frames count: Int, width: Int, into sampled: inout [Float]) {
-        for f in 0..<count {
-            for v in vertices {
-                let base = f * width + 3 * v
-                sampled.append(block[base]); sampled.append(block[base + 1]); sampled.append(block[base + 2])
+        let stride = 3 * vertices.count, start = sampled.count
+        guard stride > 0, count > 0, count * width <= block.count, vertices.allSatisfy({ $0 >= 0 && 3 * $0 + 2 < width }) else { return }
+        sampled.append(contentsOf: repeatElement(0, count: count * stride))
+        block.withUnsafeBufferPointer { source in
+            sampled.withUnsafeMutableBufferPointer { target in
+                vertices.withUnsafeBufferPointer { indices in
+                    guard let from = source.baseAddress, let to = target.baseAddress.map({ $0 + start }), let index = indices.baseAddress else { return }
+                    for f in 0..<count {
+                        let row = from + f * width, out = to + f * stride
+                        for i in 0..<indices.count {
+                            let base = 3 &* index[i]
+                            out[3 &* i] = row[base]; out[3 &* i &+ 1] = row[base &+ 1]; out[3 &* i &+ 2] = row[base &+ 2]
+                        }
+                    }
+                }
             }
         }
     }

@@ -33,9 +33,11 @@ extension ValidationContext {
         let originals = Dictionary(uniqueKeysWithValues: shots.compactMap { shot in layout.audio[shot].flatMap { envelopes[$0] }.map { (shot, $0) } })
         let maxLagSeconds = Double(SyncAnalysis.defaultMaxLag) / framesPerSecond
         let shotOrder = shots
-        // Every envelope transformed once, at one length that fits any two of them.
+        // Every envelope transformed once, at one length that holds the longest and the largest lag
+        // without wrapping around (only lags within ±maxLag are read): half the length of a full product.
         let used = Set(pairs.map(\.file)).union(originals.values.map(\.file))
-        let transformLength = RealFFT.fastLength(atLeast: 2 * (envelopes.values.map(\.envelope.count).max() ?? 0))
+        let transformLength = RealFFT.fastLength(atLeast: (envelopes.values.map(\.envelope.count).max() ?? 0)
+                                                 + SyncAnalysis.augmentedMaxLag(seconds: maxLagSeconds))
         let preparedList = parallelMap(Array(used).sorted()) { file in (file, envelopes[file].flatMap { try? SignalAlignment.Prepared($0.envelope, transformLength: transformLength) }) }
         let prepared = Dictionary(uniqueKeysWithValues: preparedList.compactMap { file, value in value.map { (file, $0) } })
         let augmented = parallelMap(pairs) { pair -> (file: String, original: String, sync: AugmentedSync)? in

@@ -102,4 +102,24 @@ struct SignalAlignmentTests {
             #expect(direct.count == fft.count && zip(direct, fft).allSatisfy { abs($0 - $1) < 1e-9 }, "maxLag \(maxLag)")
         }
     }
+
+    @Test("spectra padded to the longer signal plus the largest lag correlate like a fully padded product: no lag wraps around")
+    func shortSpectraDoNotWrap() throws {
+        var rng = SeededGenerator(seed: 32)
+        let a = (0..<1_200).map { _ in Double.random(in: -1...1, using: &rng) }
+        let b = (0..<1_150).map { _ in Double.random(in: -1...1, using: &rng) }
+        let maxLag = 300
+        let shortest = max(a.count, b.count) + maxLag
+        let full = try #require(try SignalAlignment.normalizedCorrelation(SignalAlignment.Prepared(a), SignalAlignment.Prepared(b), maxLag: maxLag))
+        for length in [shortest, RealFFT.fastLength(atLeast: shortest), a.count + b.count] {
+            let spectral = try #require(try SignalAlignment.normalizedCorrelation(SignalAlignment.Prepared(a, transformLength: length),
+                                                                                  SignalAlignment.Prepared(b, transformLength: length), maxLag: maxLag))
+            #expect(zip(full, spectral).allSatisfy { abs($0 - $1) < 1e-12 }, "length \(length)")
+        }
+        // One short would let the largest lags wrap around: the spectra are not used then.
+        let wrapped = try #require(try SignalAlignment.normalizedCorrelation(SignalAlignment.Prepared(a, transformLength: shortest - 1),
+                                                                             SignalAlignment.Prepared(b, transformLength: shortest - 1), maxLag: maxLag))
+        #expect(zip(full, wrapped).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
 }
+

@@ -93,12 +93,15 @@ public enum SyncAnalysis {
     /// 0) and the length.
     /// `prepared` gives each envelope ready for correlation (callers checking many tracks prepare each
     /// once, with one shared transform length).
+    /// The largest lag, in fine-envelope steps, an augmented track is searched over.
+    static func augmentedMaxLag(seconds: Double) -> Int { max(1, Int((seconds / fineHop).rounded())) }
+
     public static func alignAugmented(voice: String, shot: String, track: TrackEnvelope, original: TrackEnvelope,
                                       unrelated: [TrackEnvelope], maxLagSeconds: Double,
                                       prepared: (TrackEnvelope) throws -> SignalAlignment.Prepared = { try .init($0.envelope) }) -> AugmentedSync {
         let lengthDifference = track.sampleCount - Int((Double(original.sampleCount) * Double(track.sampleRate) / Double(max(original.sampleRate, 1))).rounded())
         let lengthMilliseconds = Double(lengthDifference) / Double(max(track.sampleRate, 1)) * 1000
-        let maxLag = max(1, Int((maxLagSeconds / fineHop).rounded()))
+        let maxLag = augmentedMaxLag(seconds: maxLagSeconds)
         let chance = Array(unrelated.prefix(augmentedChanceTracks))
         let separation = Int((fineWindow / fineHop).rounded())
         guard let alignment = try? SignalAlignment.estimate(reference: prepared(original), signal: prepared(track), maxLag: maxLag,

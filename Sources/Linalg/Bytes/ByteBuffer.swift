@@ -90,8 +90,11 @@ public struct ByteBuffer: Sendable {
         // Straight from the bytes, no intermediate array: a Maya cache asks this for every chunk tag.
         guard contains(offset: offset, length: length) else { return nil }
         return storage.withBytes { all in
-            String(decoding: UnsafeRawBufferPointer(rebasing: all[(start + offset)..<(start + offset + length)]).lazy.map { $0 < 0x80 ? $0 : 0x3F },
-                   as: UTF8.self)
+            let bytes = UnsafeRawBufferPointer(rebasing: all[(start + offset)..<(start + offset + length)])
+            // Plain ASCII (every tag of a well-formed file) decodes from the buffer as it is; anything
+            // else has its high bytes shown as '?'.
+            if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+            return String(decoding: bytes.lazy.map { $0 < 0x80 ? $0 : 0x3F }, as: UTF8.self)
         }
     }
 
@@ -100,7 +103,8 @@ public struct ByteBuffer: Sendable {
         guard contains(offset: offset, length: length) else { return nil }
         return storage.withBytes { all in
             let bytes = UnsafeRawBufferPointer(rebasing: all[(start + offset)..<(start + offset + length)])
-            return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            let end = bytes.firstIndex(of: 0) ?? bytes.count
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
         }
     }
 
