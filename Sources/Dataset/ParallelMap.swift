@@ -31,3 +31,22 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = nil, _ 
     }
     return results.withLock { slots in items.indices.compactMap { slots[$0] } }
 }
+
+/// Runs `first` and `second` at the same time (on two cores when there are two) and returns both
+/// results, or the first error thrown: two independent setup steps (the solve's packed system and
+/// its fit measure) cost the longer of the two instead of their sum.
+func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B) throws -> (A, B) {
+    let results = Mutex<(a: Result<A, Error>?, b: Result<B, Error>?)>((nil, nil))
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+        if index == 0 {
+            let value = Result { try first() }
+            results.withLock { $0.a = value }
+        } else {
+            let value = Result { try second() }
+            results.withLock { $0.b = value }
+        }
+    }
+    let (a, b) = results.withLock { ($0.a, $0.b) }
+    guard let a, let b else { fatalError("concurrentPerform ran every iteration") }
+    return (try a.get(), try b.get())
+}

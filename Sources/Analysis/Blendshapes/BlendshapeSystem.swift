@@ -32,6 +32,12 @@ public struct BlendshapeSystem: Sendable {
 
     public var activeCount: Int { activePoses.count }
 
+    /// The poses `settings` solves for (`bsSolveActivePoses` ≠ 0), ascending: `activePoses` of the
+    /// system built with them.
+    public static func activePoses(_ settings: BlendshapeSolverSettings) -> [Int] {
+        (0..<settings.poseCount).filter { $0 < settings.active.count && settings.active[$0] }
+    }
+
     public init(rig: BlendshapeRig, settings: BlendshapeSolverSettings) throws {
         let k = rig.poseCount
         guard settings.poseCount == k, settings.cancelPairIDs.count == k, settings.symmetryPairIDs.count == k,
@@ -41,7 +47,7 @@ public struct BlendshapeSystem: Sendable {
         guard settings.templateBBSize > 0, [settings.l1, settings.l2, settings.temporal, settings.symmetry].allSatisfy({ $0 >= 0 && $0.isFinite }) else {
             throw BlendshapeSolverError.settings("strengths must be finite and ≥ 0 and templateBBSize > 0")
         }
-        let active = (0..<k).filter { settings.active[$0] }
+        let active = Self.activePoses(settings)
         guard !active.isEmpty else { throw BlendshapeSolverError.settings("no active pose") }
         self.settings = settings
         activePoses = active

@@ -81,9 +81,12 @@ public enum SolveRun {
             archive: options.archive.map(absolute) ?? (options.tongue ? DatasetFiles.bsTongue : DatasetFiles.bsSkin),
             config: options.config.map(absolute) ?? (options.tongue ? DatasetFiles.bsTongueConfig : DatasetFiles.bsSkinConfig),
             neutralFile: options.tongue ? DatasetFiles.tongueNeutral : DatasetFiles.skinNeutral)
-        let system = try BlendshapeSystem(rig: setup.rig, settings: setup.settings)
+        // The packed system and the packed fit measure are independent: built side by side.
+        let activePoses = BlendshapeSystem.activePoses(setup.settings)
+        let fit = options.fit
+        let (system, measure) = try concurrently({ try BlendshapeSystem(rig: setup.rig, settings: setup.settings) },
+                                                 { try fit.map { try BlendshapeFit.Measure(rig: setup.rig, activePoses: activePoses, scope: $0) } })
         let solver = try BlendshapeSolver(system: system, method: options.method)
-        let measure = try options.fit.map { try BlendshapeFit.Measure(rig: setup.rig, activePoses: system.activePoses, scope: $0) }
         let all = options.tongue ? layout.tongue : layout.skin
         try layout.requireShots(options.shots, kind: kind)
         let entries = all.filter { options.shots.isEmpty || options.shots.contains($0.shot) }
