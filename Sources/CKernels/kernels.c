@@ -26,16 +26,25 @@ static void decode_be_avx2(const uint8_t *source, float *destination, size_t cou
     }
 }
 
-static int has_avx2 = -1;
+static int cpu_level = -1, level_limit = 2;
 
-int fp_kernels_avx2(void) {
-    if (has_avx2 < 0) {
+int fp_kernels_level(void) {
+    if (cpu_level < 0) {
         __builtin_cpu_init();
-        // Every AVX2 path may use FMA too (the projections do): require both.
-        has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+        // Every AVX2 path may use FMA too (the projections do): require both. The AVX-512 paths use
+        // F, and VL/DQ/BW for the 256-bit halves they share with the AVX2 code.
+        int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+        int avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                     __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw");
+        cpu_level = avx512 ? 2 : (avx2 ? 1 : 0);
     }
-    return has_avx2;
+    return cpu_level < level_limit ? cpu_level : level_limit;
 }
+
+void fp_kernels_limit(int level) { level_limit = level < 0 ? 0 : level; }
+
+int fp_kernels_avx2(void) { return fp_kernels_level() >= 1; }
+
 // Runs of up to four values (a mask scattered over the mesh is runs of three: x, y, z) take one
 // 16-byte shuffle each where the source and destination have room for the whole vector.
 __attribute__((target("avx2")))
@@ -57,6 +66,8 @@ static void runs_be_avx2(const uint8_t *source, int64_t first, int64_t end, cons
     }
 }
 #else
+int fp_kernels_level(void) { return 0; }
+void fp_kernels_limit(int level) { (void)level; }
 int fp_kernels_avx2(void) { return 0; }
 #endif
 

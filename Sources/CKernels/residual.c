@@ -3,61 +3,65 @@
 //
 // An SGEMM wrote t − W·D for every coordinate of a block (tens of megabytes, after packing D again
 // on every call), and a second pass read it back to subtract r and take each vertex's distance. Here
-// D is packed once, vertex-major in blocks of eight (x, y and z apart), so a tile of frames × eight
-// vertices keeps its residual in registers from t − r to the distances.
+// D is packed once, vertex-major in blocks of one vector register of vertices (eight with AVX2,
+// sixteen with AVX-512; x, y and z apart), so a tile of frames keeps its residual in registers from
+// t − r to the distances. Every level runs each lane through the same operations: the same numbers.
 #include "ckernels.h"
 #include <math.h>
 #include <string.h>
 
 enum {
-    BLOCK = 8,            // vertices per packed block: one AVX register of each axis
-    TILE = 3,             // frames per register tile: 3 axes × 3 frames = 9 accumulators (four spill)
-    CHUNK_BLOCKS = 64,    // 512 vertices of D (52 poses: 320 KB) stay in L2 while every frame passes
+    MAX_BLOCK = 16,       // vertices per packed block: 8 (AVX2, portable) or 16 (AVX-512)
+    CHUNK_VERTICES = 512, // 512 vertices of D (52 poses: 320 KB) stay in L2 while every frame passes
 };
 
-size_t fp_residual_packed_count(size_t points, size_t columns) {
-    return (points + BLOCK - 1) / BLOCK * columns * 3 * BLOCK;
+static size_t block_width(int level) { return level >= 2 ? 16 : 8; }
+
+size_t fp_residual_packed_count(size_t points, size_t columns, int level) {
+    size_t w = block_width(level);
+    return (points + w - 1) / w * columns * 3 * w;
 }
 
-size_t fp_residual_reference_count(size_t points) {
-    return (points + BLOCK - 1) / BLOCK * 3 * BLOCK;
+size_t fp_residual_reference_count(size_t points, int level) {
+    size_t w = block_width(level);
+    return (points + w - 1) / w * 3 * w;
 }
 
-void fp_residual_pack(const float *deltas, size_t columns, size_t points, const float *reference, float *packed,
+void fp_residual_pack(const float *deltas, size_t columns, size_t points, const float *reference, int level, float *packed,
                       float *packedReference) {
-    size_t blocks = (points + BLOCK - 1) / BLOCK;
-    // Each pose's row is read in order (its blocks' 24 values land together), not 52 rows apart.
+    size_t w = block_width(level), blocks = (points + w - 1) / w;
+    // Each pose's row is read in order (its blocks' values land together), not 52 rows apart.
     for (size_t k = 0; k <= columns; k++) {
         const float *source = k < columns ? deltas + k * 3 * points : reference;
         for (size_t b = 0; b < blocks; b++) {
-            float *target = k < columns ? packed + (b * columns + k) * 3 * BLOCK : packedReference + b * 3 * BLOCK;
-            for (size_t i = 0; i < BLOCK; i++) {
-                size_t p = b * BLOCK + i;
-                for (size_t axis = 0; axis < 3; axis++) target[axis * BLOCK + i] = p < points ? source[3 * p + axis] : 0.0f;
+            float *target = k < columns ? packed + (b * columns + k) * 3 * w : packedReference + b * 3 * w;
+            for (size_t i = 0; i < w; i++) {
+                size_t p = b * w + i;
+                for (size_t axis = 0; axis < 3; axis++) target[axis * w + i] = p < points ? source[3 * p + axis] : 0.0f;
             }
         }
     }
 }
 
-// Frame `row`'s residual over block `b` into axis-major x[8], y[8], z[8] (portable path and tails).
-static void block_portable(const float *row, size_t points, size_t b, const float *packed, const float *reference,
+// Frame `row`'s distances over block `b` of width `w` (the portable path).
+static void block_portable(const float *row, size_t points, size_t b, size_t w, const float *packed, const float *reference,
                            const float *weights, size_t columns, float *distances) {
-    float residual[3][BLOCK];
+    float residual[3][MAX_BLOCK];
     for (size_t axis = 0; axis < 3; axis++) {
-        for (size_t i = 0; i < BLOCK; i++) {
-            size_t p = b * BLOCK + i;
-            residual[axis][i] = p < points ? row[3 * p + axis] - reference[(b * 3 + axis) * BLOCK + i] : 0.0f;
+        for (size_t i = 0; i < w; i++) {
+            size_t p = b * w + i;
+            residual[axis][i] = p < points ? row[3 * p + axis] - reference[(b * 3 + axis) * w + i] : 0.0f;
         }
     }
     for (size_t k = 0; k < columns; k++) {
-        const float *d = packed + (b * columns + k) * 3 * BLOCK;
+        const float *d = packed + (b * columns + k) * 3 * w;
         for (size_t axis = 0; axis < 3; axis++) {
-            for (size_t i = 0; i < BLOCK; i++) residual[axis][i] = fmaf(-weights[k], d[axis * BLOCK + i], residual[axis][i]);
+            for (size_t i = 0; i < w; i++) residual[axis][i] = fmaf(-weights[k], d[axis * w + i], residual[axis][i]);
         }
     }
-    for (size_t i = 0; i < BLOCK && b * BLOCK + i < points; i++) {
+    for (size_t i = 0; i < w && b * w + i < points; i++) {
         float x = residual[0][i], y = residual[1][i], z = residual[2][i];
-        distances[b * BLOCK + i] = sqrtf(fmaf(x, x, fmaf(y, y, z * z)));   // as the vector path rounds
+        distances[b * w + i] = sqrtf(fmaf(x, x, fmaf(y, y, z * z)));   // as the vector paths round
     }
 }
 
@@ -77,23 +81,23 @@ static inline void deinterleave(const float *source, __m256 *x, __m256 *y, __m25
     *z = _mm256_permutevar8x32_ps(zs, _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7));
 }
 
-// TILE frames (rows `width` apart) over full block `b`.
+// Three frames (rows `width` apart) over full 8-vertex block `b`: 9 accumulators (four frames spill).
 __attribute__((target("avx2,fma")))
 static void tile_avx2(const float *rows, size_t width, size_t b, const float *packed, const float *reference, const float *weights,
                       size_t columns, float *distances, size_t points) {
-    __m256 rx = _mm256_loadu_ps(reference + b * 3 * BLOCK), ry = _mm256_loadu_ps(reference + b * 3 * BLOCK + BLOCK),
-           rz = _mm256_loadu_ps(reference + b * 3 * BLOCK + 2 * BLOCK);
+    __m256 rx = _mm256_loadu_ps(reference + b * 24), ry = _mm256_loadu_ps(reference + b * 24 + 8),
+           rz = _mm256_loadu_ps(reference + b * 24 + 16);
     __m256 x0, y0, z0, x1, y1, z1, x2, y2, z2;
-    deinterleave(rows + 3 * BLOCK * b, &x0, &y0, &z0);
-    deinterleave(rows + width + 3 * BLOCK * b, &x1, &y1, &z1);
-    deinterleave(rows + 2 * width + 3 * BLOCK * b, &x2, &y2, &z2);
+    deinterleave(rows + 24 * b, &x0, &y0, &z0);
+    deinterleave(rows + width + 24 * b, &x1, &y1, &z1);
+    deinterleave(rows + 2 * width + 24 * b, &x2, &y2, &z2);
     x0 = _mm256_sub_ps(x0, rx); y0 = _mm256_sub_ps(y0, ry); z0 = _mm256_sub_ps(z0, rz);
     x1 = _mm256_sub_ps(x1, rx); y1 = _mm256_sub_ps(y1, ry); z1 = _mm256_sub_ps(z1, rz);
     x2 = _mm256_sub_ps(x2, rx); y2 = _mm256_sub_ps(y2, ry); z2 = _mm256_sub_ps(z2, rz);
-    const float *d = packed + b * columns * 3 * BLOCK;
+    const float *d = packed + b * columns * 24;
     const float *w0 = weights, *w1 = weights + columns, *w2 = weights + 2 * columns;
-    for (size_t k = 0; k < columns; k++, d += 3 * BLOCK) {
-        __m256 dx = _mm256_loadu_ps(d), dy = _mm256_loadu_ps(d + BLOCK), dz = _mm256_loadu_ps(d + 2 * BLOCK);
+    for (size_t k = 0; k < columns; k++, d += 24) {
+        __m256 dx = _mm256_loadu_ps(d), dy = _mm256_loadu_ps(d + 8), dz = _mm256_loadu_ps(d + 16);
         __m256 w = _mm256_broadcast_ss(w0 + k);
         x0 = _mm256_fnmadd_ps(w, dx, x0); y0 = _mm256_fnmadd_ps(w, dy, y0); z0 = _mm256_fnmadd_ps(w, dz, z0);
         w = _mm256_broadcast_ss(w1 + k);
@@ -101,7 +105,7 @@ static void tile_avx2(const float *rows, size_t width, size_t b, const float *pa
         w = _mm256_broadcast_ss(w2 + k);
         x2 = _mm256_fnmadd_ps(w, dx, x2); y2 = _mm256_fnmadd_ps(w, dy, y2); z2 = _mm256_fnmadd_ps(w, dz, z2);
     }
-    float *out = distances + b * BLOCK;
+    float *out = distances + b * 8;
     _mm256_storeu_ps(out, _mm256_sqrt_ps(_mm256_fmadd_ps(x0, x0, _mm256_fmadd_ps(y0, y0, _mm256_mul_ps(z0, z0)))));
     _mm256_storeu_ps(out + points, _mm256_sqrt_ps(_mm256_fmadd_ps(x1, x1, _mm256_fmadd_ps(y1, y1, _mm256_mul_ps(z1, z1)))));
     _mm256_storeu_ps(out + 2 * points, _mm256_sqrt_ps(_mm256_fmadd_ps(x2, x2, _mm256_fmadd_ps(y2, y2, _mm256_mul_ps(z2, z2)))));
@@ -113,58 +117,131 @@ static void row_avx2(const float *source, size_t b, const float *packed, const f
                      float *out) {
     __m256 x, y, z;
     deinterleave(source, &x, &y, &z);
-    x = _mm256_sub_ps(x, _mm256_loadu_ps(reference + b * 3 * BLOCK));
-    y = _mm256_sub_ps(y, _mm256_loadu_ps(reference + b * 3 * BLOCK + BLOCK));
-    z = _mm256_sub_ps(z, _mm256_loadu_ps(reference + b * 3 * BLOCK + 2 * BLOCK));
-    const float *d = packed + b * columns * 3 * BLOCK;
-    for (size_t k = 0; k < columns; k++, d += 3 * BLOCK) {
+    x = _mm256_sub_ps(x, _mm256_loadu_ps(reference + b * 24));
+    y = _mm256_sub_ps(y, _mm256_loadu_ps(reference + b * 24 + 8));
+    z = _mm256_sub_ps(z, _mm256_loadu_ps(reference + b * 24 + 16));
+    const float *d = packed + b * columns * 24;
+    for (size_t k = 0; k < columns; k++, d += 24) {
         __m256 w = _mm256_broadcast_ss(weights + k);
         x = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d), x);
-        y = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d + BLOCK), y);
-        z = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d + 2 * BLOCK), z);
+        y = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d + 8), y);
+        z = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d + 16), z);
     }
     _mm256_storeu_ps(out, _mm256_sqrt_ps(_mm256_fmadd_ps(x, x, _mm256_fmadd_ps(y, y, _mm256_mul_ps(z, z)))));
+}
+
+// AVX-512: sixteen vertices per register (two 8-vertex deinterleaves joined), six frames a tile:
+// 18 accumulators, and per pose three loads of D and six broadcasts for 18 FMAs of sixteen floats.
+__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")))
+static inline void deinterleave16(const float *source, __m512 *x, __m512 *y, __m512 *z) {
+    __m256 x0, y0, z0, x1, y1, z1;
+    deinterleave(source, &x0, &y0, &z0);
+    deinterleave(source + 24, &x1, &y1, &z1);
+    *x = _mm512_insertf32x8(_mm512_castps256_ps512(x0), x1, 1);
+    *y = _mm512_insertf32x8(_mm512_castps256_ps512(y0), y1, 1);
+    *z = _mm512_insertf32x8(_mm512_castps256_ps512(z0), z1, 1);
+}
+
+enum { TILE512 = 6 };
+
+// `frames` (≤ TILE512) frames, rows `width` apart, over block `b` (48 values at `sources[f]`).
+__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")))
+static void tile_avx512(const float *const *sources, size_t frames, size_t b, const float *packed, const float *reference,
+                        const float *weights, size_t columns, float *const *outs) {
+    __m512 rx = _mm512_loadu_ps(reference + b * 48), ry = _mm512_loadu_ps(reference + b * 48 + 16),
+           rz = _mm512_loadu_ps(reference + b * 48 + 32);
+    __m512 x[TILE512], y[TILE512], z[TILE512];
+#pragma clang loop unroll(full)
+    for (size_t f = 0; f < TILE512; f++) {
+        if (f < frames) {
+            deinterleave16(sources[f], &x[f], &y[f], &z[f]);
+            x[f] = _mm512_sub_ps(x[f], rx); y[f] = _mm512_sub_ps(y[f], ry); z[f] = _mm512_sub_ps(z[f], rz);
+        } else {
+            x[f] = y[f] = z[f] = _mm512_setzero_ps();
+        }
+    }
+    const float *d = packed + b * columns * 48;
+    for (size_t k = 0; k < columns; k++, d += 48) {
+        __m512 dx = _mm512_loadu_ps(d), dy = _mm512_loadu_ps(d + 16), dz = _mm512_loadu_ps(d + 32);
+#pragma clang loop unroll(full)
+        for (size_t f = 0; f < TILE512; f++) {
+            __m512 w = _mm512_set1_ps(weights[f * columns + k]);
+            x[f] = _mm512_fnmadd_ps(w, dx, x[f]); y[f] = _mm512_fnmadd_ps(w, dy, y[f]); z[f] = _mm512_fnmadd_ps(w, dz, z[f]);
+        }
+    }
+#pragma clang loop unroll(full)
+    for (size_t f = 0; f < TILE512; f++) {
+        if (f < frames) {
+            _mm512_storeu_ps(outs[f], _mm512_sqrt_ps(_mm512_fmadd_ps(x[f], x[f], _mm512_fmadd_ps(y[f], y[f], _mm512_mul_ps(z[f], z[f])))));
+        }
+    }
 }
 #endif
 
 void fp_residual_distances(const float *values, size_t rows, size_t points, const float *packed, const float *reference,
-                           const float *weights, size_t columns, float *distances) {
-    size_t width = 3 * points, full = points / BLOCK, blocks = (points + BLOCK - 1) / BLOCK;
-    int vector = fp_kernels_avx2();
-    for (size_t first = 0; first < blocks; first += CHUNK_BLOCKS) {
-        size_t end = first + CHUNK_BLOCKS < blocks ? first + CHUNK_BLOCKS : blocks;
+                           const float *weights, size_t columns, int level, float *distances) {
+    size_t w = block_width(level), width = 3 * points, full = points / w, blocks = (points + w - 1) / w;
+    size_t chunkBlocks = CHUNK_VERTICES / w;
+    for (size_t first = 0; first < blocks; first += chunkBlocks) {
+        size_t end = first + chunkBlocks < blocks ? first + chunkBlocks : blocks;
         size_t fullEnd = end < full ? end : full;
-        size_t f = 0;
 #if defined(__x86_64__)
-        if (vector) {
-            for (; f + TILE <= rows; f += TILE) {
+        if (level >= 2) {
+            for (size_t f = 0; f < rows; f += TILE512) {
+                size_t frames = rows - f < TILE512 ? rows - f : TILE512;
+                for (size_t b = first; b < end; b++) {
+                    const float *sources[TILE512];
+                    float *outs[TILE512];
+                    float padded[TILE512][48], scratch[TILE512][16];
+                    size_t used = b < full ? 16 : points - b * 16;
+                    for (size_t i = 0; i < frames; i++) {
+                        const float *source = values + (f + i) * width + 48 * b;
+                        if (used < 16) {   // the last, partial block: its values copied into a zero-padded one
+                            memset(padded[i], 0, sizeof padded[i]);
+                            memcpy(padded[i], source, 3 * used * sizeof(float));
+                            source = padded[i];
+                        }
+                        sources[i] = source;
+                        outs[i] = used < 16 ? scratch[i] : distances + (f + i) * points + b * 16;
+                    }
+                    tile_avx512(sources, frames, b, packed, reference, weights + f * columns, columns, outs);
+                    if (used < 16) {
+                        for (size_t i = 0; i < frames; i++) memcpy(distances + (f + i) * points + b * 16, scratch[i], used * sizeof(float));
+                    }
+                }
+            }
+            continue;
+        }
+        if (level >= 1) {
+            size_t f = 0;
+            for (; f + 3 <= rows; f += 3) {
                 for (size_t b = first; b < fullEnd; b++) {
                     tile_avx2(values + f * width, width, b, packed, reference, weights + f * columns, columns, distances + f * points, points);
                 }
             }
             for (; f < rows; f++) {
                 for (size_t b = first; b < fullEnd; b++) {
-                    row_avx2(values + f * width + 3 * BLOCK * b, b, packed, reference, weights + f * columns, columns,
-                             distances + f * points + b * BLOCK);
+                    row_avx2(values + f * width + 24 * b, b, packed, reference, weights + f * columns, columns,
+                             distances + f * points + b * 8);
                 }
             }
             // The last, partial block of each frame: its values copied into a zero-padded block.
             for (size_t b = fullEnd; b < end; b++) {
-                size_t used = points - b * BLOCK;
+                size_t used = points - b * 8;
                 for (size_t r = 0; r < rows; r++) {
-                    float source[3 * BLOCK] = {0}, scratch[BLOCK];
-                    memcpy(source, values + r * width + 3 * BLOCK * b, 3 * used * sizeof(float));
+                    float source[24] = {0}, scratch[8];
+                    memcpy(source, values + r * width + 24 * b, 3 * used * sizeof(float));
                     row_avx2(source, b, packed, reference, weights + r * columns, columns, scratch);
-                    memcpy(distances + r * points + b * BLOCK, scratch, used * sizeof(float));
+                    memcpy(distances + r * points + b * 8, scratch, used * sizeof(float));
                 }
             }
             continue;
         }
 #endif
-        (void)vector; (void)fullEnd; (void)f;   // the portable path takes every block one frame at a time
+        (void)fullEnd;   // the portable path takes every block one frame at a time
         for (size_t r = 0; r < rows; r++) {
             for (size_t b = first; b < end; b++) {
-                block_portable(values + r * width, points, b, packed, reference, weights + r * columns, columns, distances + r * points);
+                block_portable(values + r * width, points, b, w, packed, reference, weights + r * columns, columns, distances + r * points);
             }
         }
     }

@@ -44,6 +44,7 @@ struct DoctorCommand: EnvelopeCommand {
         }
         lines.append("OpenBLAS build   \(libs.openBLASConfiguration)")
         lines.append("OpenBLAS kernels \(libs.openBLASCore)")
+        lines.append("FacePrep kernels \(libs.vectorKernels) (the solve's projections and fit, chosen from the CPU)")
         let source = libs.openBLASNumThreadsVariable.map { "OPENBLAS_NUM_THREADS=\($0)" } ?? "OPENBLAS_NUM_THREADS unset"
         lines.append("BLAS threads     \(libs.blasThreads) (\(source); --blas-threads overrides)")
         lines.append("Self-check")

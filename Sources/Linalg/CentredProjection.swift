@@ -12,8 +12,9 @@ public struct CentredProjection: Sendable {
     public let width: Int
     /// Columns of D: numbers per frame out.
     public let columns: Int
-    /// D in panels of four columns (`fp_projection_pack`).
+    /// D in panels of columns (`fp_projection_pack`), for the kernels of `level`.
     private let packed: [Double]
+    private let level: Int32
     /// n `[width]`.
     public let neutral: [Float]
 
@@ -29,10 +30,12 @@ public struct CentredProjection: Sendable {
         self.width = width
         self.columns = columns
         self.neutral = neutral
-        let count = fp_projection_packed_count(width, columns)
+        let level = fp_kernels_level()
+        self.level = level
+        let count = fp_projection_packed_count(width, columns, level)
         packed = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
             deltas.withUnsafeBufferPointer { d in
-                if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, target) }
+                if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, level, target) }
             }
             initialized = count
         }
@@ -50,14 +53,14 @@ public struct CentredProjection: Sendable {
         guard frames > 0 else { return }
         // Parts of whole 12-frame tiles, at least two tiles each: smaller parts cost more to hand out than they save.
         let parts = Swift.max(1, Swift.min(threads, frames / 24))
-        let width = width, columns = columns
+        let width = width, columns = columns, level = level
         values.withUnsafeMutableBufferPointer { v in
             out.withUnsafeMutableBufferPointer { o in
                 packed.withUnsafeBufferPointer { p in
                     neutral.withUnsafeBufferPointer { n in
                         guard let values = v.baseAddress, let out = o.baseAddress, let packed = p.baseAddress, let neutral = n.baseAddress else { return }
                         if parts == 1 {
-                            fp_project_centred(values, frames, width, neutral, packed, columns, centre ? 1 : 0, out)
+                            fp_project_centred(values, frames, width, neutral, packed, columns, centre ? 1 : 0, level, out)
                             return
                         }
                         let shared = UncheckedSendable((values, out, packed, neutral))
@@ -68,7 +71,7 @@ public struct CentredProjection: Sendable {
                             let first = Swift.min(frames, tiles * part / parts * 12), end = Swift.min(frames, tiles * (part + 1) / parts * 12)
                             guard end > first else { return }
                             fp_project_centred(values + first * width, end - first, width, neutral, packed, columns, centre ? 1 : 0,
-                                               out + first * columns)
+                                               level, out + first * columns)
                         }
                     }
                 }

@@ -26,6 +26,8 @@ public struct NumericLibraries: Sendable, Codable {
     public let blasThreads: Int
     /// `OPENBLAS_NUM_THREADS` as set in the environment, if at all.
     public let openBLASNumThreadsVariable: String?
+    /// The vector code FacePrep's own C kernels run on this CPU (`VectorKernels`).
+    public let vectorKernels: String
 
     /// Reads everything from the running process.
     public static func current() -> NumericLibraries {
@@ -52,7 +54,8 @@ public struct NumericLibraries: Sendable, Codable {
         return NumericLibraries(
             libraries: libraries, openBLASConfiguration: config, openBLASCore: core,
             blasThreads: BLASThreads.count,
-            openBLASNumThreadsVariable: getenv("OPENBLAS_NUM_THREADS").map { String(cString: $0) })
+            openBLASNumThreadsVariable: getenv("OPENBLAS_NUM_THREADS").map { String(cString: $0) },
+            vectorKernels: VectorKernels.name)
     }
 
     /// The loaded shared object whose export `symbol` the dynamic linker resolves to, found by locating

@@ -11,8 +11,10 @@ import Dispatch
 public struct ResidualDistances: Sendable {
     public let points: Int
     public let columns: Int
+    /// D and r packed for the kernels of `level`.
     private let packed: [Float]
     private let reference: [Float]
+    private let level: Int32
     /// Zeros in the packed reference's shape: for rows that are t − r already.
     private let zeros: [Float]
 
@@ -27,14 +29,16 @@ public struct ResidualDistances: Sendable {
         }
         self.points = points
         self.columns = columns
-        let count = fp_residual_packed_count(points, columns), referenceCount = fp_residual_reference_count(points)
+        let level = fp_kernels_level()
+        self.level = level
+        let count = fp_residual_packed_count(points, columns, level), referenceCount = fp_residual_reference_count(points, level)
         var packedReference: [Float] = uninitializedBuffer(count: referenceCount)
         packed = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             deltas.withUnsafeBufferPointer { d in
                 reference.withUnsafeBufferPointer { r in
                     packedReference.withUnsafeMutableBufferPointer { pr in
                         if let d = d.baseAddress, let r = r.baseAddress, let out = buffer.baseAddress, let outReference = pr.baseAddress {
-                            fp_residual_pack(d, columns, points, r, out, outReference)
+                            fp_residual_pack(d, columns, points, r, level, out, outReference)
                         }
                     }
                 }
@@ -51,7 +55,7 @@ public struct ResidualDistances: Sendable {
     /// many threads.
     public func distances(of values: [Float], rows: Int, weights: [Float], subtractingReference: Bool = true, threads: Int = 1,
                           into distances: inout [Float]) throws {
-        let points = points, columns = columns
+        let points = points, columns = columns, level = level
         guard rows >= 0, values.count >= rows * 3 * points, weights.count >= rows * columns, distances.count >= rows * points else {
             throw LinalgError.shapeMismatch(operation: "ResidualDistances.distances",
                                             detail: "\(values.count) values, \(weights.count) weights, \(distances.count) distances for \(rows) rows of \(points) points")
@@ -66,7 +70,7 @@ public struct ResidualDistances: Sendable {
                             guard let values = v.baseAddress, let weights = w.baseAddress, let distances = d.baseAddress,
                                   let packed = p.baseAddress, let reference = r.baseAddress else { return }
                             if parts == 1 {
-                                fp_residual_distances(values, rows, points, packed, reference, weights, columns, distances)
+                                fp_residual_distances(values, rows, points, packed, reference, weights, columns, level, distances)
                                 return
                             }
                             let shared = UncheckedSendable((values, weights, distances, packed, reference))
@@ -75,7 +79,7 @@ public struct ResidualDistances: Sendable {
                                 let (values, weights, distances, packed, reference) = shared.value
                                 let first = rows * part / parts, end = rows * (part + 1) / parts
                                 fp_residual_distances(values + first * 3 * points, end - first, points, packed, reference,
-                                                      weights + first * columns, columns, distances + first * points)
+                                                      weights + first * columns, columns, level, distances + first * points)
                             }
                         }
                     }

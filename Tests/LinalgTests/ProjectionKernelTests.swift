@@ -15,7 +15,6 @@ struct ProjectionKernelTests {
         let neutral = (0..<width).map { _ in Float.random(in: -20...20, using: &rng) }
         // Frames near the neutral, as a face's are: the product must not lose t − n to cancellation.
         let frames = (0..<(frames * width)).map { neutral[$0 % width] + Float.random(in: -0.5...0.5, using: &rng) }
-        let kernel = try CentredProjection(deltas: deltas, columns: columns, neutral: neutral)
         var truth = [Double](repeating: 0, count: frames.count / width * columns), scale = truth
         for f in 0..<(frames.count / width) {
             for c in 0..<width {
@@ -26,16 +25,31 @@ struct ProjectionKernelTests {
                 }
             }
         }
-        var values = frames, out = [Double](repeating: .nan, count: truth.count + 3)
-        try kernel.project(&values, frames: frames.count / width, centre: true, into: &out)
-        // Double rounding of each sum: far below 1e-13 of the sum of its terms' sizes (Float products: 1e-7).
-        #expect(truth.indices.allSatisfy { abs(out[$0] - truth[$0]) <= 1e-13 * scale[$0] })
-        #expect(out[truth.count...].allSatisfy { $0.isNaN })   // nothing past the frames
-        #expect(values == frames.indices.map { frames[$0] - neutral[$0 % width] })
-        var uncentred = frames, split = [Double](repeating: 0, count: truth.count)
-        try kernel.project(&uncentred, frames: frames.count / width, centre: false, threads: 3, into: &split)
-        #expect(uncentred == frames)
-        #expect(split == Array(out[..<truth.count]))
+        // Every kernel level this CPU has: portable, AVX2, AVX-512.
+        var vectorResults: [[Double]] = []
+        for level in 0...VectorKernels.level {
+            let kernel = try packed(at: level) { try CentredProjection(deltas: deltas, columns: columns, neutral: neutral) }
+            var values = frames, out = [Double](repeating: .nan, count: truth.count + 3)
+            try kernel.project(&values, frames: frames.count / width, centre: true, into: &out)
+            // Double rounding of each sum: far below 1e-13 of the sum of its terms' sizes (Float products: 1e-7).
+            #expect(truth.indices.allSatisfy { abs(out[$0] - truth[$0]) <= 1e-13 * scale[$0] }, "level \(level)")
+            #expect(out[truth.count...].allSatisfy { $0.isNaN })   // nothing past the frames
+            #expect(values == frames.indices.map { frames[$0] - neutral[$0 % width] })
+            var uncentred = frames, split = [Double](repeating: 0, count: truth.count)
+            try kernel.project(&uncentred, frames: frames.count / width, centre: false, threads: 3, into: &split)
+            #expect(uncentred == frames)
+            #expect(split == Array(out[..<truth.count]))
+            if level >= 1 { vectorResults.append(split) }
+        }
+        // AVX2 and AVX-512 sum every output in the same order: the same numbers, bit for bit.
+        #expect(vectorResults.allSatisfy { $0 == vectorResults.first })
+    }
+
+    /// Builds a packed kernel with the vector level capped at `level` (the level is recorded when packing).
+    private func packed<Kernel>(at level: Int, _ make: () throws -> Kernel) rethrows -> Kernel {
+        VectorKernels.limit(level)
+        defer { VectorKernels.limit(2) }
+        return try make()
     }
 
     @Test("rejects D of the wrong size and short buffers")
@@ -67,19 +81,25 @@ struct ProjectionKernelTests {
                 truth[r * points + p] = squares.squareRoot()
             }
         }
-        let kernel = try ResidualDistances(deltas: deltas, columns: columns, reference: reference)
-        var out = [Float](repeating: .nan, count: truth.count + 2)
-        try kernel.distances(of: values, rows: rows, weights: weights, into: &out)
         // Float sums of `columns` terms of size ≤ 1 on values of size ≤ 13: a few ulps of 13·columns.
         let bound = Double(columns + 13) * 4e-7
-        #expect(zip(out, truth).allSatisfy { abs(Double($0) - $1) <= bound })
-        #expect(out[truth.count...].allSatisfy { $0.isNaN })
-        let centred = values.indices.map { values[$0] - reference[$0 % width] }
-        var fromCentred = [Float](repeating: 0, count: truth.count), split = fromCentred
-        try kernel.distances(of: centred, rows: rows, weights: weights, subtractingReference: false, into: &fromCentred)
-        #expect(zip(fromCentred, truth).allSatisfy { abs(Double($0) - $1) <= bound })
-        try kernel.distances(of: values, rows: rows, weights: weights, threads: 2, into: &split)
-        #expect(split == Array(out[..<truth.count]))
+        var results: [[Float]] = []
+        for level in 0...VectorKernels.level {
+            let kernel = try packed(at: level) { try ResidualDistances(deltas: deltas, columns: columns, reference: reference) }
+            var out = [Float](repeating: .nan, count: truth.count + 2)
+            try kernel.distances(of: values, rows: rows, weights: weights, into: &out)
+            #expect(zip(out, truth).allSatisfy { abs(Double($0) - $1) <= bound }, "level \(level)")
+            #expect(out[truth.count...].allSatisfy { $0.isNaN })
+            let centred = values.indices.map { values[$0] - reference[$0 % width] }
+            var fromCentred = [Float](repeating: 0, count: truth.count), split = fromCentred
+            try kernel.distances(of: centred, rows: rows, weights: weights, subtractingReference: false, into: &fromCentred)
+            #expect(zip(fromCentred, truth).allSatisfy { abs(Double($0) - $1) <= bound })
+            try kernel.distances(of: values, rows: rows, weights: weights, threads: 2, into: &split)
+            #expect(split == Array(out[..<truth.count]))
+            results.append(split)
+        }
+        // Each lane goes through the same fused operations at every level: the same numbers.
+        #expect(results.allSatisfy { $0 == results.first })
     }
 
     @Test("a tally of given distances equals the tally of the points they came from")

@@ -18,36 +18,46 @@ void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const
 /// cannot call variadic C functions). Returns what snprintf returns.
 int fp_format_double(char *buffer, size_t size, const char *format, double value);
 
-/// Doubles `fp_projection_pack` writes for a `[rows, columns]` matrix (columns rounded up to panels of 4).
-size_t fp_projection_packed_count(size_t rows, size_t columns);
+/// Doubles `fp_projection_pack` writes for a `[rows, columns]` matrix at kernel `level` (columns rounded
+/// up to whole panels: 4 wide, 8 at level 2).
+size_t fp_projection_packed_count(size_t rows, size_t columns, int level);
 
 /// Packs row-major `d` `[rows, columns]` into `packed` (`fp_projection_packed_count` Doubles): panels
-/// of four columns, each `[rows, 4]`, zero-padded past the last column.
-void fp_projection_pack(const double *d, size_t rows, size_t columns, double *packed);
+/// of columns, each `[rows, panel width]`, zero-padded past the last column.
+void fp_projection_pack(const double *d, size_t rows, size_t columns, int level, double *packed);
 
 /// `out[f, j] = Σ_c (t[f, c] − n[c]) · D[c, j]` in Double for the `frames` rows `t` of `values`
-/// (`[frames, width]` Float) and `D` packed by `fp_projection_pack` (`[width, columns]`); `out` is
-/// `[frames, columns]`, overwritten. With `centre` ≠ 0, `values` is left holding t − n (Float).
-/// AVX2 + FMA when the CPU has them, else a portable loop with the same arithmetic.
+/// (`[frames, width]` Float) and `D` packed by `fp_projection_pack` at the same `level` (≤
+/// `fp_kernels_level()`); `out` is `[frames, columns]`, overwritten. With `centre` ≠ 0, `values` is
+/// left holding t − n (Float). Every level sums each output over the coordinates in one order.
 void fp_project_centred(float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
-                        int centre, double *out);
+                        int centre, int level, double *out);
 
-/// Floats `fp_residual_pack` writes for `columns` deltas over `points` vertices, and for the reference.
-size_t fp_residual_packed_count(size_t points, size_t columns);
-size_t fp_residual_reference_count(size_t points);
+/// Floats `fp_residual_pack` writes at kernel `level` for `columns` deltas over `points` vertices, and
+/// for the reference.
+size_t fp_residual_packed_count(size_t points, size_t columns, int level);
+size_t fp_residual_reference_count(size_t points, int level);
 
 /// Packs the deltas D (`deltas`, `[columns, points, 3]`) and a reference r (`[points, 3]`) vertex-major
-/// in blocks of eight vertices with the axes apart, zero-padded to whole blocks.
-void fp_residual_pack(const float *deltas, size_t columns, size_t points, const float *reference, float *packed,
+/// in blocks of 8 vertices (16 at level 2) with the axes apart, zero-padded to whole blocks.
+void fp_residual_pack(const float *deltas, size_t columns, size_t points, const float *reference, int level, float *packed,
                       float *packedReference);
 
 /// `distances[f, p] = ‖(t[f, p] − r[p]) − Σₖ w[f, k]·D[k, p]‖` for the `rows` frames `t` of `values`
 /// (`[rows, points, 3]`) and weights `w` (`[rows, columns]`), in Float with fused multiply-adds;
-/// `distances` is `[rows, points]`. `packed` and `reference` come from `fp_residual_pack`.
+/// `distances` is `[rows, points]`. `packed` and `reference` come from `fp_residual_pack` at the same
+/// `level` (≤ `fp_kernels_level()`).
 void fp_residual_distances(const float *values, size_t rows, size_t points, const float *packed, const float *reference,
-                           const float *weights, size_t columns, float *distances);
+                           const float *weights, size_t columns, int level, float *distances);
 
 /// Whether the AVX2 (and FMA) paths are used on this CPU.
 int fp_kernels_avx2(void);
+
+/// The widest kernels in use: 0 portable, 1 AVX2 + FMA, 2 AVX-512 (F, DQ, VL, BW), the CPU's best
+/// unless `fp_kernels_limit` capped it. The packed kernels take the level they packed for.
+int fp_kernels_level(void);
+
+/// Caps `fp_kernels_level` (tests run every path the CPU has).
+void fp_kernels_limit(int level);
 
 #endif
