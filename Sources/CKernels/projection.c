@@ -36,8 +36,8 @@ void fp_projection_pack(const double *d, size_t rows, size_t columns, int level,
 }
 
 // Widens frames [0, count) × coordinates [c0, c0 + kc) of `values` as t − n into buffer[i][c]
-// (INNER_CHUNK Doubles per frame, zeros past `count`), and with `centre` leaves t − n (Float) in values.
-static void widen_portable(float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc, int centre,
+// (INNER_CHUNK Doubles per frame, zeros past `count`).
+static void widen_portable(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc,
                            double *buffer) {
     for (size_t i = 0; i < TILE_FRAMES; i++) {
         double *to = buffer + i * INNER_CHUNK;
@@ -45,12 +45,8 @@ static void widen_portable(float *values, size_t width, const float *neutral, si
             memset(to, 0, kc * sizeof(double));
             continue;
         }
-        float *row = values + i * width + c0;
-        const float *n = neutral + c0;
+        const float *row = values + i * width + c0, *n = neutral + c0;
         for (size_t c = 0; c < kc; c++) to[c] = (double)row[c] - (double)n[c];
-        if (centre) {
-            for (size_t c = 0; c < kc; c++) row[c] -= n[c];
-        }
     }
 }
 
@@ -68,7 +64,7 @@ static void tile_portable(const double *buffer, size_t firstFrame, size_t frames
 #include <immintrin.h>
 
 __attribute__((target("avx2,fma")))
-static void widen_avx2(float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc, int centre,
+static void widen_avx2(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc,
                        double *buffer) {
     for (size_t i = 0; i < TILE_FRAMES; i++) {
         double *to = buffer + i * INNER_CHUNK;
@@ -76,8 +72,7 @@ static void widen_avx2(float *values, size_t width, const float *neutral, size_t
             memset(to, 0, kc * sizeof(double));
             continue;
         }
-        float *row = values + i * width + c0;
-        const float *n = neutral + c0;
+        const float *row = values + i * width + c0, *n = neutral + c0;
         size_t c = 0;
         for (; c + 8 <= kc; c += 8) {
             __m256 t = _mm256_loadu_ps(row + c), m = _mm256_loadu_ps(n + c);
@@ -85,12 +80,8 @@ static void widen_avx2(float *values, size_t width, const float *neutral, size_t
             __m256d high = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(t, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(m, 1)));
             _mm256_storeu_pd(to + c, low);
             _mm256_storeu_pd(to + c + 4, high);
-            if (centre) _mm256_storeu_ps(row + c, _mm256_sub_ps(t, m));
         }
-        for (; c < kc; c++) {
-            to[c] = (double)row[c] - (double)n[c];
-            if (centre) row[c] -= n[c];
-        }
+        for (; c < kc; c++) to[c] = (double)row[c] - (double)n[c];
     }
 }
 
@@ -196,8 +187,8 @@ static void add_sums(double *out, size_t f0, size_t count, size_t p, size_t w, s
     }
 }
 
-void fp_project_centred(float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
-                        int centre, int level, double *out) {
+void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
+                        int level, double *out) {
     size_t w = panel_width(level), panels = (columns + w - 1) / w;
     memset(out, 0, frames * columns * sizeof(double));
     _Alignas(64) double buffer[TILE_FRAMES * INNER_CHUNK];
@@ -210,7 +201,7 @@ void fp_project_centred(float *values, size_t frames, size_t width, const float 
                 double sumsA[TILE_FRAMES][MAX_PANEL], sumsB[TILE_FRAMES][MAX_PANEL];
 #if defined(__x86_64__)
                 if (level >= 1) {
-                    widen_avx2(values + f0 * width, width, neutral, count, c0, kc, centre, buffer);
+                    widen_avx2(values + f0 * width, width, neutral, count, c0, kc, buffer);
                     size_t p = 0;
                     for (; p + 2 <= panels; p += 2) {
                         const double *panelA = packed + (p * width + c0) * w, *panelB = packed + ((p + 1) * width + c0) * w;
@@ -231,7 +222,7 @@ void fp_project_centred(float *values, size_t frames, size_t width, const float 
                     continue;
                 }
 #endif
-                widen_portable(values + f0 * width, width, neutral, count, c0, kc, centre, buffer);
+                widen_portable(values + f0 * width, width, neutral, count, c0, kc, buffer);
                 for (size_t p = 0; p < panels; p++) {
                     memset(sumsA, 0, sizeof sumsA);
                     tile_portable(buffer, 0, count, packed + (p * width + c0) * w, kc, sumsA);

@@ -30,6 +30,8 @@ public struct BoundedQuadratic: Sendable {
     /// Lower-triangular L with L·Lᵀ = H[free, free], row r at `r·n`.
     private var factor: [Double]
     private var rhs: [Double], solution: [Double]
+    /// The variables held at their upper bound, refilled each step (kept to avoid an allocation per step).
+    private var heldUpper: [Int] = []
 
     /// - Parameter hessian: H, symmetric positive definite `[n, n]`.
     public init(hessian: Matrix<Double>) throws {
@@ -76,13 +78,16 @@ public struct BoundedQuadratic: Sendable {
         for step in 1...limit {
             let m = free.count
             // H_FF·y = q_F − H_FU·u_U (variables held at 0 contribute nothing).
-            let heldUpper = (0..<n).filter { status[$0] == .upper }
+            heldUpper.removeAll(keepingCapacity: true)
+            for j in 0..<n where status[j] == .upper { heldUpper.append(j) }
             h.withUnsafeBufferPointer { h in
-                for r in 0..<m {
-                    let i = free[r]
-                    var sum = q[i]
-                    for j in heldUpper { sum -= h[i * n + j] * upper[j] }
-                    rhs[r] = sum
+                heldUpper.withUnsafeBufferPointer { held in
+                    for r in 0..<m {
+                        let i = free[r]
+                        var sum = q[i]
+                        for j in held { sum -= h[i * n + j] * upper[j] }
+                        rhs[r] = sum
+                    }
                 }
             }
             solveFactor(m)

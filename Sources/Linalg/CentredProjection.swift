@@ -42,10 +42,9 @@ public struct CentredProjection: Sendable {
     }
 
     /// Writes `Dᵀ(t − n)` of the first `frames` rows of `values` (`[frames, width]`) to
-    /// `out[0 ..< frames × columns]` (`[frames, columns]`). With `centre`, `values` is left holding
-    /// t − n (Float), as a fit over the same coordinates wants it. `threads` > 1 shares the frames out
-    /// among that many threads (a single shot on an idle machine).
-    public func project(_ values: inout [Float], frames: Int, centre: Bool, threads: Int = 1, into out: inout [Double]) throws {
+    /// `out[0 ..< frames × columns]` (`[frames, columns]`). `threads` > 1 shares the frames out among
+    /// that many threads (a single shot on an idle machine).
+    public func project(_ values: [Float], frames: Int, threads: Int = 1, into out: inout [Double]) throws {
         guard frames >= 0, values.count >= frames * width, out.count >= frames * columns else {
             throw LinalgError.shapeMismatch(operation: "CentredProjection.project",
                                             detail: "\(values.count) values for \(frames) frames of \(width), \(out.count) out for \(columns) each")
@@ -54,24 +53,24 @@ public struct CentredProjection: Sendable {
         // Parts of whole 12-frame tiles, at least two tiles each: smaller parts cost more to hand out than they save.
         let parts = Swift.max(1, Swift.min(threads, frames / 24))
         let width = width, columns = columns, level = level
-        values.withUnsafeMutableBufferPointer { v in
+        values.withUnsafeBufferPointer { v in
             out.withUnsafeMutableBufferPointer { o in
                 packed.withUnsafeBufferPointer { p in
                     neutral.withUnsafeBufferPointer { n in
                         guard let values = v.baseAddress, let out = o.baseAddress, let packed = p.baseAddress, let neutral = n.baseAddress else { return }
                         if parts == 1 {
-                            fp_project_centred(values, frames, width, neutral, packed, columns, centre ? 1 : 0, level, out)
+                            fp_project_centred(values, frames, width, neutral, packed, columns, level, out)
                             return
                         }
                         let shared = UncheckedSendable((values, out, packed, neutral))
                         DispatchQueue.concurrentPerform(iterations: parts) { part in
-                            // Each part owns its own rows of `values` and `out`.
+                            // Each part owns its own rows of `out`.
                             let (values, out, packed, neutral) = shared.value
                             let tiles = (frames + 11) / 12
                             let first = Swift.min(frames, tiles * part / parts * 12), end = Swift.min(frames, tiles * (part + 1) / parts * 12)
                             guard end > first else { return }
-                            fp_project_centred(values + first * width, end - first, width, neutral, packed, columns, centre ? 1 : 0,
-                                               level, out + first * columns)
+                            fp_project_centred(values + first * width, end - first, width, neutral, packed, columns, level,
+                                               out + first * columns)
                         }
                     }
                 }

@@ -15,8 +15,6 @@ public struct ResidualDistances: Sendable {
     private let packed: [Float]
     private let reference: [Float]
     private let level: Int32
-    /// Zeros in the packed reference's shape: for rows that are t − r already.
-    private let zeros: [Float]
 
     /// - Parameters:
     ///   - deltas: D, `[columns, points, 3]`.
@@ -46,15 +44,12 @@ public struct ResidualDistances: Sendable {
             initialized = count
         }
         self.reference = packedReference
-        zeros = [Float](repeating: 0, count: referenceCount)
     }
 
     /// Writes the distances of the first `rows` rows of `values` (`[rows, P, 3]`) solved as
-    /// `weights` (`[rows, columns]`) to `distances[0 ..< rows × P]` (`[rows, P]`). Without
-    /// `subtractingReference` the rows are t − r already. `threads` > 1 shares the rows out among that
-    /// many threads.
-    public func distances(of values: [Float], rows: Int, weights: [Float], subtractingReference: Bool = true, threads: Int = 1,
-                          into distances: inout [Float]) throws {
+    /// `weights` (`[rows, columns]`) to `distances[0 ..< rows × P]` (`[rows, P]`). `threads` > 1 shares
+    /// the rows out among that many threads.
+    public func distances(of values: [Float], rows: Int, weights: [Float], threads: Int = 1, into distances: inout [Float]) throws {
         let points = points, columns = columns, level = level
         guard rows >= 0, values.count >= rows * 3 * points, weights.count >= rows * columns, distances.count >= rows * points else {
             throw LinalgError.shapeMismatch(operation: "ResidualDistances.distances",
@@ -66,7 +61,7 @@ public struct ResidualDistances: Sendable {
             weights.withUnsafeBufferPointer { w in
                 distances.withUnsafeMutableBufferPointer { d in
                     packed.withUnsafeBufferPointer { p in
-                        (subtractingReference ? reference : zeros).withUnsafeBufferPointer { r in
+                        reference.withUnsafeBufferPointer { r in
                             guard let values = v.baseAddress, let weights = w.baseAddress, let distances = d.baseAddress,
                                   let packed = p.baseAddress, let reference = r.baseAddress else { return }
                             if parts == 1 {

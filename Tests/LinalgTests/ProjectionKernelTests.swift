@@ -7,7 +7,7 @@ import Testing
 /// chunks and vertex blocks everywhere.
 @Suite("Packed kernels: centred projections and residual distances")
 struct ProjectionKernelTests {
-    @Test("Dᵀ(t − n) equals a Double loop to 1e-13 of its scale, leaves t − n with centre, and splits by threads exactly",
+    @Test("Dᵀ(t − n) equals a Double loop to 1e-13 of its scale at every kernel level, and splits by threads exactly",
           arguments: [(1, 5, 1), (13, 1_031, 7), (25, 2_307, 52), (61, 300, 51)])
     func projection(frames: Int, width: Int, columns: Int) throws {
         var rng = SeededGenerator(seed: UInt64(frames * 7 + columns))
@@ -29,15 +29,13 @@ struct ProjectionKernelTests {
         var vectorResults: [[Double]] = []
         for level in 0...VectorKernels.level {
             let kernel = try packed(at: level) { try CentredProjection(deltas: deltas, columns: columns, neutral: neutral) }
-            var values = frames, out = [Double](repeating: .nan, count: truth.count + 3)
-            try kernel.project(&values, frames: frames.count / width, centre: true, into: &out)
+            var out = [Double](repeating: .nan, count: truth.count + 3)
+            try kernel.project(frames, frames: frames.count / width, into: &out)
             // Double rounding of each sum: far below 1e-13 of the sum of its terms' sizes (Float products: 1e-7).
             #expect(truth.indices.allSatisfy { abs(out[$0] - truth[$0]) <= 1e-13 * scale[$0] }, "level \(level)")
             #expect(out[truth.count...].allSatisfy { $0.isNaN })   // nothing past the frames
-            #expect(values == frames.indices.map { frames[$0] - neutral[$0 % width] })
-            var uncentred = frames, split = [Double](repeating: 0, count: truth.count)
-            try kernel.project(&uncentred, frames: frames.count / width, centre: false, threads: 3, into: &split)
-            #expect(uncentred == frames)
+            var split = [Double](repeating: 0, count: truth.count)
+            try kernel.project(frames, frames: frames.count / width, threads: 3, into: &split)
             #expect(split == Array(out[..<truth.count]))
             if level >= 1 { vectorResults.append(split) }
         }
@@ -56,11 +54,11 @@ struct ProjectionKernelTests {
     func projectionShapes() throws {
         #expect(throws: LinalgError.self) { try CentredProjection(deltas: [1, 2, 3], columns: 2, neutral: [0, 0]) }
         let kernel = try CentredProjection(deltas: [1, 2, 3, 4], columns: 2, neutral: [0, 0])
-        var values: [Float] = [1, 2, 3], out = [Double](repeating: 0, count: 4)
-        #expect(throws: LinalgError.self) { try kernel.project(&values, frames: 2, centre: false, into: &out) }
+        var out = [Double](repeating: 0, count: 4)
+        #expect(throws: LinalgError.self) { try kernel.project([1, 2, 3], frames: 2, into: &out) }
     }
 
-    @Test("residual distances equal a Double loop to Float rounding, with and without the reference, split by threads exactly",
+    @Test("residual distances equal a Double loop to Float rounding at every kernel level, split by threads exactly",
           arguments: [(1, 5, 3), (7, 8, 52), (10, 517, 51), (33, 1_003, 4)])
     func residuals(rows: Int, points: Int, columns: Int) throws {
         var rng = SeededGenerator(seed: UInt64(rows * 31 + points))
@@ -90,10 +88,7 @@ struct ProjectionKernelTests {
             try kernel.distances(of: values, rows: rows, weights: weights, into: &out)
             #expect(zip(out, truth).allSatisfy { abs(Double($0) - $1) <= bound }, "level \(level)")
             #expect(out[truth.count...].allSatisfy { $0.isNaN })
-            let centred = values.indices.map { values[$0] - reference[$0 % width] }
-            var fromCentred = [Float](repeating: 0, count: truth.count), split = fromCentred
-            try kernel.distances(of: centred, rows: rows, weights: weights, subtractingReference: false, into: &fromCentred)
-            #expect(zip(fromCentred, truth).allSatisfy { abs(Double($0) - $1) <= bound })
+            var split = [Float](repeating: 0, count: truth.count)
             try kernel.distances(of: values, rows: rows, weights: weights, threads: 2, into: &split)
             #expect(split == Array(out[..<truth.count]))
             results.append(split)

@@ -103,7 +103,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             guard raw.columns == ka else {
                 throw BlendshapeSolverError.shape("\(raw.columns) weights per frame for \(ka) active poses")
             }
-            var accumulation = Accumulation(self, centred: false, reconstruct: reconstruct)
+            var accumulation = Accumulation(self, reconstruct: reconstruct)
             let block = Self.framesPerBlock(width: width)
             var values = [Float](repeating: 0, count: block * width)
             var start = 0
@@ -123,8 +123,6 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
         /// A fit measured block by block.
         public struct Accumulation: Sendable {
             let measure: Measure
-            /// Whether the blocks `add` receives are t − n already.
-            let centred: Bool
             private var tally: DistanceTally
             private var weights: [Float] = []
             /// `[rows, points]` of the block being added.
@@ -132,12 +130,10 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             /// `[F, 3V]` when asked for.
             public private(set) var reconstruction: [Float]?
 
-            /// With `centred`, the blocks `add` receives are t − n over the selection (what the solve's
-            /// projections leave behind) rather than t.
-            public init(_ measure: Measure, centred: Bool, reconstruct: Bool) {
+            /// The blocks `add` receives are frames t over the measure's selection.
+            public init(_ measure: Measure, reconstruct: Bool) {
                 self.measure = measure
-                self.centred = centred
-                tally = DistanceTally(reference: centred ? [Float](repeating: 0, count: measure.neutral.count) : measure.neutral,
+                tally = DistanceTally(reference: measure.neutral,
                                       selectedPoints: measure.maskVertices)
                 reconstruction = reconstruct ? [] : nil
             }
@@ -155,8 +151,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                     // The distances straight from t, the weights and the packed deltas: no residual is stored.
                     let points = width / 3
                     if distances.count < count * points { distances = uninitializedBuffer(count: count * points) }
-                    try measure.residual.distances(of: values, rows: count, weights: weights, subtractingReference: !centred,
-                                                   threads: BLASThreads.count, into: &distances)
+                    try measure.residual.distances(of: values, rows: count, weights: weights, threads: BLASThreads.count, into: &distances)
                     if let bad = tally.add(distances: distances, rows: count, firstRow: rows.lowerBound) {
                         throw nonFinite(bad)
                     }

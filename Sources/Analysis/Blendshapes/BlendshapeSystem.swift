@@ -117,18 +117,18 @@ public struct BlendshapeSystem: Sendable {
             }
         }
         var product = [Double](repeating: 0, count: frameCount * activeCount)
-        try projections(ofSelected: &selected, frameCount: frameCount, threads: BLASThreads.count, into: &product)
+        try projections(ofSelected: selected, frameCount: frameCount, threads: BLASThreads.count, into: &product)
         return try Matrix(rows: frameCount, columns: activeCount, elements: product)
     }
 
     /// Dᵀ(t − n) for `frameCount` frames given as their `selection` coordinates (`[F, selection.count]`),
     /// written to `destination[0 ..< F × Ka]`, in Double from the exact Float inputs
     /// (`CentredProjection`: Float products moved the real ICT-FaceKit rig's weights by up to 1e-5).
-    /// `values` becomes t − n, for the fit over the mask. `threads` > 1 shares the frames out.
-    public func projections(ofSelected values: inout [Float], frameCount: Int, threads: Int = 1, into destination: inout [Double]) throws {
+    /// `threads` > 1 shares the frames out.
+    public func projections(ofSelected values: [Float], frameCount: Int, threads: Int = 1, into destination: inout [Double]) throws {
         guard values.count >= frameCount * selection.count, destination.count >= frameCount * activeCount else {
             throw BlendshapeSolverError.shape("\(values.count) values are not \(frameCount) frames of \(selection.count) coordinates")
         }
-        try projection.project(&values, frames: frameCount, centre: true, threads: threads, into: &destination)
+        try projection.project(values, frames: frameCount, threads: threads, into: &destination)
     }
 }

@@ -27,7 +27,7 @@ public enum ShotSolve {
         let frameWidth = measure?.selection.count ?? selection.count
         let block = max(1, min(frameCount, measure.map { _ in BlendshapeFit.Measure.framesPerBlock(width: frameWidth) } ?? BlendshapeSolver.framesPerBlock))
         var stage = try BlendshapeSolver.FrameStage(solver: solver, frameCount: frameCount)
-        var accumulation = measure.map { BlendshapeFit.Measure.Accumulation($0, centred: shared, reconstruct: reconstruct) }
+        var accumulation = measure.map { BlendshapeFit.Measure.Accumulation($0, reconstruct: reconstruct) }
         // Written by `read` before anything reads them: no zero-filling.
         var selected: [Float] = uninitializedBuffer(count: block * selection.count)
         var frames: [Float] = uninitializedBuffer(count: shared ? 0 : block * frameWidth)
@@ -43,7 +43,7 @@ public enum ShotSolve {
                 try read(rows, measure.selection, &frames)
                 gather(frames, rows: count, width: frameWidth, selecting: selection, into: &selected)
             }
-            try system.projections(ofSelected: &selected, frameCount: count, threads: BLASThreads.count, into: &projections)
+            try system.projections(ofSelected: selected, frameCount: count, threads: BLASThreads.count, into: &projections)
             gemmSeconds += Date().timeIntervalSince(clock)
             try stage.solve(projections, count: count)
             if shared {

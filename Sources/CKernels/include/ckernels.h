@@ -28,10 +28,10 @@ void fp_projection_pack(const double *d, size_t rows, size_t columns, int level,
 
 /// `out[f, j] = Σ_c (t[f, c] − n[c]) · D[c, j]` in Double for the `frames` rows `t` of `values`
 /// (`[frames, width]` Float) and `D` packed by `fp_projection_pack` at the same `level` (≤
-/// `fp_kernels_level()`); `out` is `[frames, columns]`, overwritten. With `centre` ≠ 0, `values` is
-/// left holding t − n (Float). Every level sums each output over the coordinates in one order.
-void fp_project_centred(float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
-                        int centre, int level, double *out);
+/// `fp_kernels_level()`); `out` is `[frames, columns]`, overwritten. Every level sums each output over
+/// the coordinates in one order.
+void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
+                        int level, double *out);
 
 /// Floats `fp_residual_pack` writes at kernel `level` for `columns` deltas over `points` vertices, and
 /// for the reference.
