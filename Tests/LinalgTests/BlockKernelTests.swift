@@ -150,4 +150,30 @@ struct BlockKernelTests {
             #expect(String(decoding: bytes, as: UTF8.self) == String(format: "%.6f", value))
         }
     }
+
+    @Test("six significant digits of a Float are printf's %.6g, byte for byte, over every exponent and at the rounding ties")
+    func sixSignificant() {
+        var rng = SeededGenerator(seed: 12)
+        var values: [Float] = [0, -0.0, 1, -1, 0.1, 0.5, 1e-4, 9.99999e-5, 9.999995e-5, 1e-4 * 1.0000001, 999_999.5, 999_999.4, 1e6, 123_456.5,
+                               0.0001234565, 2.5e-12, 1e30, .infinity, -.infinity, .nan, .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        values += (0..<200_000).map { _ in Float.random(in: 0...1.2, using: &rng) }
+        values += (0..<50_000).map { _ in Float.random(in: -2...2, using: &rng) * powf(10, Float(Int.random(in: -9...8, using: &rng))) }
+        // Exact decimal ties at the sixth significant digit (seven digits ending in 5, held exactly by a
+        // Float): glibc rounds them half to even.
+        values += (0..<2_000).map { Float(100_000 + $0) + 0.5 }
+        values += (0..<2_000).flatMap { i in [0.25, 0.75].map { Float(10_000 + i) + $0 } }
+        values += (0..<2_000).flatMap { i in [0.125, 0.375, 0.625, 0.875].map { Float(1_000 + i) + $0 } }
+        var mismatches = 0
+        for value in values {
+            var bytes: [UInt8] = []
+            NumberText.appendSixSignificant(value, to: &bytes)
+            let expected = String(format: "%.6g", Double(value))
+            if String(decoding: bytes, as: UTF8.self) != expected {
+                mismatches += 1
+                if mismatches < 5 { Issue.record("\(value): \(String(decoding: bytes, as: UTF8.self)) ≠ \(expected)") }
+            }
+        }
+        #expect(mismatches == 0)
+    }
 }
+

@@ -181,7 +181,7 @@ public enum SolveRun {
             NumberText.append(Double(f) / framesPerSecond, format: "%.6f", to: &bytes)
             for c in 0..<columns {
                 bytes.append(UInt8(ascii: ","))
-                NumberText.append(Double(values[f * columns + c]), format: "%.6g", to: &bytes)
+                NumberText.appendSixSignificant(values[f * columns + c], to: &bytes)   // printf's %.6g, exactly
             }
             bytes.append(UInt8(ascii: "\n"))
         }
