@@ -132,34 +132,50 @@ public struct CacheSummary: Sendable {
         return PoseComparison(frame: aligned[...], neutral: neutralSample[...])
     }
 
-    static let framesPerBlock = 32
-
-    /// One pass over the cache: the average of all frames, `[V, 3]` — per block of frames one BLAS
-    /// product `onesᵀ · block`, which also exposes any NaN or infinity (they propagate into the sums)
-    /// for an exact search — and, for each list of `samplings`, the positions of its vertices in every
-    /// frame, `[F, S, 3]`.
+    /// One pass over the cache: the average of all frames, `[V, 3]` — each frame added to Double sums
+    /// as it is read, which also finds any NaN or infinity (named with its place in the file) — and,
+    /// for each list of `samplings`, the positions of its vertices in every frame, `[F, S, 3]`, decoded
+    /// in the same read.
     static func stream(_ frames: CacheFrames, samplings: [[Int]]) throws -> (mean: [Float], sampled: [[Float]]) {
         let width = frames.valuesPerFrame
-        var mean = [Float](repeating: 0, count: width)
-        var sampled = samplings.map { vertices in
-            var values = [Float]()
-            values.reserveCapacity(frames.frameCount * vertices.count * 3)
-            return values
+        guard frames.frameCount > 0, width > 0 else { return ([Float](repeating: 0, count: width), samplings.map { _ in [] }) }
+        // Every sampled vertex once, ascending: one selection decoded per frame, then shared out.
+        let unique = Array(Set(samplings.joined())).sorted()
+        guard unique.allSatisfy({ $0 >= 0 && 3 * $0 + 2 < width }) else {
+            throw FormatError(file: frames.source.path, .wholeFile, "a sampled vertex lies outside the cache's \(frames.vertexCount) vertices")
         }
-        let scale = 1 / Float(max(frames.frameCount, 1))
-        try forEachBlock(frames) { start, count, block in
-            let elements = count == framesPerBlock ? block : Array(block.prefix(count * width))
-            let matrix = try Matrix(rows: count, columns: width, elements: elements)
-            let sums = try matrix.multiplied(by: [Float](repeating: scale, count: count), transpose: .transposed)
-            if sums.contains(where: { !$0.isFinite }), let bad = elements.firstIndex(where: { !$0.isFinite }) {
-                let index = start * width + bad
-                let place = "frame \(index / width), vertex \((index % width) / 3), \(["x", "y", "z"][index % 3])"
-                let problem = "\(place) is \(elements[bad]); vertex positions must be finite numbers"
-                if let (file, offset) = frames.place(ofValue: index) { throw FormatError(file: file, .byteOffset(offset), problem) }
-                throw FormatError(file: frames.source.path, .element(place), problem)
+        let runs = unique.isEmpty ? nil : CoordinateRuns(vertices: unique)
+        var sums: [Double] = [], packed: [Float] = []
+        if let bad = try frames.accumulate(into: &sums, sampling: runs, into: &packed) {
+            // The frame holding it, decoded whole for the first non-finite value and its place.
+            var row: [Float] = []
+            try frames.decode(bad..<(bad + 1), into: &row)
+            let offset = row.firstIndex { !$0.isFinite } ?? 0
+            let index = bad * width + offset
+            let place = "frame \(bad), vertex \(offset / 3), \(["x", "y", "z"][offset % 3])"
+            let problem = "\(place) is \(row[offset]); vertex positions must be finite numbers"
+            if let (file, byteOffset) = frames.place(ofValue: index) { throw FormatError(file: file, .byteOffset(byteOffset), problem) }
+            throw FormatError(file: frames.source.path, .element(place), problem)
+        }
+        let count = Double(frames.frameCount)
+        let mean = (0..<width).map { Float(sums[$0] / count) }
+        let slot = Dictionary(uniqueKeysWithValues: unique.enumerated().map { ($1, $0) })
+        let stride = 3 * unique.count
+        let sampled = samplings.map { vertices -> [Float] in
+            let positions = vertices.map { 3 * (slot[$0] ?? 0) }
+            var values = [Float](repeating: 0, count: frames.frameCount * 3 * vertices.count)
+            values.withUnsafeMutableBufferPointer { out in
+                packed.withUnsafeBufferPointer { source in
+                    guard let to = out.baseAddress, let from = source.baseAddress else { return }
+                    for f in 0..<frames.frameCount {
+                        let row = from + f * stride, target = to + f * 3 * positions.count
+                        for (i, p) in positions.enumerated() {
+                            target[3 &* i] = row[p]; target[3 &* i &+ 1] = row[p &+ 1]; target[3 &* i &+ 2] = row[p &+ 2]
+                        }
+                    }
+                }
             }
-            for i in 0..<width { mean[i] += sums[i] }
-            for (k, vertices) in samplings.enumerated() { gather(vertices, from: block, frames: count, width: width, into: &sampled[k]) }
+            return values
         }
         return (mean, sampled)
     }
@@ -182,21 +198,6 @@ public struct CacheSummary: Sendable {
             for p in positions { sampled.append(packed[row + 3 * p]); sampled.append(packed[row + 3 * p + 1]); sampled.append(packed[row + 3 * p + 2]) }
         }
         return sampled
-    }
-
-    /// Decodes `frames` `framesPerBlock` at a time into one reused buffer: `body(start, count, block)`
-    /// gets frames `start ..< start + count` in the first `count` rows of `block`.
-    private static func forEachBlock(_ frames: CacheFrames, _ body: (Int, Int, [Float]) throws -> Void) throws {
-        let width = frames.valuesPerFrame
-        guard frames.frameCount > 0, width > 0 else { return }
-        var block = [Float](repeating: 0, count: framesPerBlock * width)
-        var start = 0
-        while start < frames.frameCount {
-            let count = min(framesPerBlock, frames.frameCount - start)
-            try frames.decode(start..<(start + count), into: &block)
-            try body(start, count, block)
-            start += count
-        }
     }
 
     /// Appends the positions of `vertices` in the first `count` frames (rows `width` wide) of `block`.

@@ -61,6 +61,29 @@ public struct CacheFrames: Sendable {
         }
     }
 
+    /// Reads every frame once: adds its values to `sums` (`[valuesPerFrame]`, Double; grown if needed)
+    /// and decodes the values `runs` selects into `sampled` (`[frameCount, runs.count]`, frame after
+    /// frame). Returns the first frame holding a NaN or an infinity (the pass stops there; `sums` are
+    /// then not to be used), else nil.
+    public func accumulate(into sums: inout [Double], sampling runs: CoordinateRuns?, into sampled: inout [Float]) throws -> Int? {
+        let stride = valuesPerFrame, width = runs?.count ?? 0
+        guard (runs?.end ?? 0) <= stride else {
+            throw FormatError(file: segments.first?.file ?? "", .wholeFile, "coordinates up to \(runs?.end ?? 0) lie outside frames of \(stride) values")
+        }
+        if sums.count < stride { sums = [Double](repeating: 0, count: stride) }
+        if sampled.count < frameCount * width { sampled = uninitializedBuffer(count: frameCount * width) }
+        var scratch: [UInt8] = []
+        for frame in 0..<frameCount {
+            let segment = segments[frame]
+            guard let finite = segment.buffer.accumulateFloats(at: segment.offset, rowWidth: stride, as: segment.encoding, into: &sums,
+                                                               selecting: runs, into: &sampled, at: frame * width, scratch: &scratch) else {
+                throw FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
+            }
+            if !finite { return frame }
+        }
+        return nil
+    }
+
     /// The file and byte offset of coordinate `index` of the whole cache (frame-major).
     public func place(ofValue index: Int) -> (file: String, offset: Int)? {
         let stride = max(valuesPerFrame, 1)

@@ -131,6 +131,14 @@ struct ValidateRuleTests {
         #expect(try findingsAdded { root in
             try rewriteSkin(root) { c in var p = c.positions; p[7] = .nan; return try withPositions(c, p) }
         } == ["E-CACHE-NONFINITE cache/skin/\(firstShot)/\(firstShot).mc"])
+        // The finding names the value's frame, vertex and axis, and its byte in the file.
+        let root = try datasetCopy()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: root).deletingLastPathComponent().path) }
+        let width = try VertexCacheIO.read("\(root)/cache/skin/\(firstShot)/\(firstShot).xml").vertexCount * 3
+        try rewriteSkin(root) { c in var p = c.positions; p[width + 3 * 5 + 1] = .infinity; return try withPositions(c, p) }
+        let finding = try #require(try DatasetValidator.validate(root).findings.first { $0.rule == Rules.cacheNonFinite.id })
+        #expect(finding.message.contains("frame 1, vertex 5, y is inf; vertex positions must be finite numbers"), "\(finding.message)")
+        #expect(finding.message.hasPrefix("byte "), "\(finding.message)")
     }
 
     @Test("layout: stray entries, flat caches, several caches, misnamed caches, tongue mismatches")

@@ -50,6 +50,11 @@ void fp_residual_pack(const float *deltas, size_t columns, size_t points, const 
 void fp_residual_distances(const float *values, size_t rows, size_t points, const float *packed, const float *reference,
                            const float *weights, size_t columns, int level, float *distances);
 
+/// Adds `count` 4-byte IEEE floats at `source` (big-endian when `bigEndian` ≠ 0, else little-endian)
+/// to `sums[0 ..< count]` in Double; returns 1 when every value is finite, 0 otherwise (the sums
+/// are then not to be used).
+int fp_accumulate_f32(const void *source, size_t count, int bigEndian, double *sums);
+
 /// Whether the AVX2 (and FMA) paths are used on this CPU.
 int fp_kernels_avx2(void);
 

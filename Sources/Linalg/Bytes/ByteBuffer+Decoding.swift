@@ -66,6 +66,52 @@ extension ByteBuffer {
         }
     }
 
+    /// Reads the row of `rowWidth` floats at `offset` once: adds every value to `sums[0 ..< rowWidth]`
+    /// (Double) and decodes the values `runs` selects into `destination[destinationOffset...]`, as
+    /// `decodeFloats(at:rowWidth:selecting:…)` would. Returns nil when a range is out of bounds, the
+    /// encoding is not a 4- or 8-byte float or the file cannot be read; else whether every value of
+    /// the row is finite (when not, `sums` holds garbage).
+    public func accumulateFloats(at offset: Int, rowWidth: Int, as encoding: NumericEncoding, into sums: inout [Double],
+                                 selecting runs: CoordinateRuns?, into destination: inout [Float], at destinationOffset: Int,
+                                 scratch: inout [UInt8]) -> Bool? {
+        guard case let .float(width, order) = encoding, width == 4 || width == 8, sums.count >= rowWidth,
+              case let (total, overflow) = rowWidth.multipliedReportingOverflow(by: width), !overflow,
+              contains(offset: offset, length: total), (runs?.end ?? 0) <= rowWidth,
+              destinationOffset >= 0, destinationOffset <= destination.count - (runs?.count ?? 0) else { return nil }
+        func pass(_ bytes: UnsafeRawPointer) -> Bool {
+            let finite: Bool
+            if width == 4 {
+                finite = sums.withUnsafeMutableBufferPointer { s in
+                    guard let base = s.baseAddress else { return true }
+                    return fp_accumulate_f32(bytes, rowWidth, order == .bigEndian ? 1 : 0, base) != 0
+                }
+            } else {
+                // 8-byte floats (rare in caches): decoded to Float as everywhere else, then added.
+                var row = [Float](repeating: 0, count: rowWidth)
+                row.withUnsafeMutableBufferPointer { r in if let out = r.baseAddress { Self.decodeRun(bytes, count: rowWidth, width: 8, order: order, into: out) } }
+                var allFinite = true
+                for i in 0..<rowWidth { sums[i] += Double(row[i]); allFinite = allFinite && row[i].isFinite }
+                finite = allFinite
+            }
+            if let runs, let first = runs.starts.first {
+                destination.withUnsafeMutableBufferPointer { all in
+                    guard let out = all.baseAddress else { return }
+                    Self.decodeSelected(bytes + first * width, first: first, rowWidth: runs.end, runs: runs, width: width, order: order,
+                                        into: out + destinationOffset, capacity: all.count - destinationOffset)
+                }
+            }
+            return finite
+        }
+        guard storage.isFile else {
+            return withBytes(in: offset..<(offset + total)) { raw in raw.baseAddress.map(pass) ?? true }
+        }
+        if scratch.count < total { scratch = [UInt8](unsafeUninitializedCapacity: total) { _, n in n = total } }
+        return scratch.withUnsafeMutableBytes { buffer -> Bool? in
+            guard let base = buffer.baseAddress, storage.copy((start + offset)..<(start + offset + total), into: base) else { return nil }
+            return pass(UnsafeRawPointer(base))
+        }
+    }
+
     /// Decodes `runs` from `bytes`, which hold a row's values from index `first` up to `rowWidth`.
     /// Short runs (a mask scattered over the mesh) are copied out of windows decoded whole, so the
     /// decoding stays vectorised however the selection is fragmented.
