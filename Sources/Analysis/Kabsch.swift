@@ -56,19 +56,21 @@ public struct Kabsch: Sendable {
         let carried = (0..<n).filter { normalised[$0] > 0 }.flatMap { Array(reference[(3 * $0)..<(3 * $0 + 3)]).map(Float.init) }
         if try PointSetShape(points: carried).isCollinear { throw KabschError.collinear }
 
-        var b = Matrix<Double>(rows: 3 * n, columns: 12)
+        // B [3N, 12], written as a plain array (the head check builds one per reweighting round).
+        var b = [Double](repeating: 0, count: 3 * n * 12)
         var spread = 0.0
         for i in 0..<n {
             let p = SIMD3(reference[3 * i], reference[3 * i + 1], reference[3 * i + 2]) - centroid
             spread += normalised[i] * (p * p).sum()
             for a in 0..<3 {
-                for c in 0..<3 { b[3 * i + a, 3 * a + c] = normalised[i] * p[c] }
-                b[3 * i + a, 9 + a] = normalised[i]
+                let row = (3 * i + a) * 12
+                for c in 0..<3 { b[row + 3 * a + c] = normalised[i] * p[c] }
+                b[row + 9 + a] = normalised[i]
             }
         }
         self.reference = reference
         self.weights = normalised
-        self.projector = b
+        self.projector = try Matrix(rows: 3 * n, columns: 12, elements: b)
         self.referenceCentroid = centroid
         self.referenceSpread = spread
     }

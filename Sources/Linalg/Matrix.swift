@@ -61,7 +61,7 @@ public struct Matrix<Scalar: LinalgScalar>: Sendable, Equatable {
 
     /// Element at row `row`, column `column` (both 0-based).
     public subscript(row: Int, column: Int) -> Scalar {
-        get {
+        @inlinable get {
             precondition(row >= 0 && row < rows && column >= 0 && column < columns, "Matrix index out of range")
             return elements[row * columns + column]
         }

@@ -12,6 +12,8 @@ import Synchronization
 /// is thread-safe, so transforms may run concurrently.
 public enum RealFFT {
     /// Spectrum of `signal`: `signal.count / 2 + 1` complex bins.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func forward<Scalar: LinalgScalar>(_ signal: [Scalar]) throws -> [Complex<Scalar>] {
         let n = signal.count
         guard n > 0 else { return [] }
@@ -29,6 +31,8 @@ public enum RealFFT {
     /// The `count` real samples whose spectrum is `spectrum` (which must hold `count / 2 + 1` bins),
     /// normalised by `1/count`. The imaginary parts of bin 0 (and of bin `count/2` for even `count`)
     /// are ignored, as for any real signal.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func inverse<Scalar: LinalgScalar>(_ spectrum: [Complex<Scalar>], count: Int) throws -> [Scalar] {
         guard count > 0 else { return [] }
         guard spectrum.count == count / 2 + 1 else {
