@@ -36,9 +36,10 @@ void fp_projection_pack(const double *d, size_t rows, size_t columns, int level,
 }
 
 // Widens frames [0, count) × coordinates [c0, c0 + kc) of `values` as t − n into buffer[i][c]
-// (INNER_CHUNK Doubles per frame, zeros past `count`).
-static void widen_portable(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc,
-                           double *buffer) {
+// (INNER_CHUNK Doubles per frame, zeros past `count`). Inlined into each level's caller, whose target
+// the compiler vectorises it for.
+static inline __attribute__((always_inline)) void widen(const float *values, size_t width, const float *neutral, size_t count,
+                                                        size_t c0, size_t kc, double *buffer) {
     for (size_t i = 0; i < TILE_FRAMES; i++) {
         double *to = buffer + i * INNER_CHUNK;
         if (i >= count) {
@@ -48,6 +49,11 @@ static void widen_portable(const float *values, size_t width, const float *neutr
         const float *row = values + i * width + c0, *n = neutral + c0;
         for (size_t c = 0; c < kc; c++) to[c] = (double)row[c] - (double)n[c];
     }
+}
+
+static void widen_portable(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc,
+                           double *buffer) {
+    widen(values, width, neutral, count, c0, kc, buffer);
 }
 
 static void tile_portable(const double *buffer, size_t firstFrame, size_t frames, const double *panel, size_t kc,
@@ -66,23 +72,7 @@ static void tile_portable(const double *buffer, size_t firstFrame, size_t frames
 __attribute__((target("avx2,fma")))
 static void widen_avx2(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc,
                        double *buffer) {
-    for (size_t i = 0; i < TILE_FRAMES; i++) {
-        double *to = buffer + i * INNER_CHUNK;
-        if (i >= count) {
-            memset(to, 0, kc * sizeof(double));
-            continue;
-        }
-        const float *row = values + i * width + c0, *n = neutral + c0;
-        size_t c = 0;
-        for (; c + 8 <= kc; c += 8) {
-            __m256 t = _mm256_loadu_ps(row + c), m = _mm256_loadu_ps(n + c);
-            __m256d low = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(t)), _mm256_cvtps_pd(_mm256_castps256_ps128(m)));
-            __m256d high = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(t, 1)), _mm256_cvtps_pd(_mm256_extractf128_ps(m, 1)));
-            _mm256_storeu_pd(to + c, low);
-            _mm256_storeu_pd(to + c + 4, high);
-        }
-        for (; c < kc; c++) to[c] = (double)row[c] - (double)n[c];
-    }
+    widen(values, width, neutral, count, c0, kc, buffer);
 }
 
 // Six frames against two panels: 12 accumulators, and per coordinate two loads of D and six
