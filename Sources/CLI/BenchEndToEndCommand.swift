@@ -11,7 +11,8 @@ struct BenchEndToEndCommand: EnvelopeCommand {
         The dataset defaults to Claire's size (54 shots, 21,041 frames, 24,002 vertices, 52 poses, two augmented voices, \
         5.8 GB) and is made once under ~/.cache/faceprep/bench (or --cache). The page cache is warmed with one cat, then \
         each command runs --repeat times as a child process of this binary: the median wall time, frames per second, peak \
-        resident memory and the ratio to cat's time are reported. Peers, in the same run, when python3 with numpy and \
+        resident memory and the ratio to cat's time are reported. A one-shot dataset (--one-shot-frames) is solved \
+        10 times against --version for the fixed cost per shot beyond the binary's start. Peers, in the same run, when python3 with numpy and \
         scipy is found: Benchmarks/read_numpy.py reads and averages every cache (validate's read), and \
         Benchmarks/solve_scipy.py solves the first --scipy-frames frames of a shot with scipy's BVLS.
         """,
@@ -28,6 +29,8 @@ struct BenchEndToEndCommand: EnvelopeCommand {
     @Option(name: .customLong("repeat"), help: "Runs of each command (the median is reported).") var repetitions = 3
     @Option(name: .long, help: "Folder of cached datasets (default: ~/.cache/faceprep/bench).", completion: .directory) var cache: String?
     @Option(name: .long, help: "Frames the scipy peer solves; 0 skips it.") var scipyFrames = 200
+    @Option(name: .long, help: "Frames of the one-shot dataset whose solve gives the fixed cost per shot (beyond the binary's start, --version); 0 skips it.")
+    var oneShotFrames = 127
     @Flag(name: .long, help: "Skip the numpy and scipy peers.") var noPeers = false
     @Option(name: .long, help: "Time this faceprep binary instead of the running one (e.g. an earlier build, for before and after).", completion: .file())
     var faceprep: String?
@@ -37,8 +40,8 @@ struct BenchEndToEndCommand: EnvelopeCommand {
 
     func validate() throws {
         if let faceprep, !FileManager.default.isExecutableFile(atPath: faceprep) { throw ValidationError("--faceprep \(faceprep): not an executable file") }
-        guard shots >= 1, vertices >= 200, poses >= 1, voices >= 0, repetitions >= 1, scipyFrames >= 0 else {
-            throw ValidationError("--shots ≥ 1, --vertices ≥ 200, --poses ≥ 1, --voices ≥ 0, --repeat ≥ 1, --scipy-frames ≥ 0")
+        guard shots >= 1, vertices >= 200, poses >= 1, voices >= 0, repetitions >= 1, scipyFrames >= 0, oneShotFrames >= 0 else {
+            throw ValidationError("--shots ≥ 1, --vertices ≥ 200, --poses ≥ 1, --voices ≥ 0, --repeat ≥ 1, --scipy-frames ≥ 0, --one-shot-frames ≥ 0")
         }
         guard frameCountRange(shotFrames) != nil else { throw ValidationError("--shot-frames must be A-B with 1 ≤ A ≤ B, or one number") }
     }
@@ -54,6 +57,7 @@ struct BenchEndToEndCommand: EnvelopeCommand {
         options.repetitions = repetitions
         options.cacheFolder = cache
         options.scipyFrames = scipyFrames
+        options.oneShotFrames = oneShotFrames
         options.scripts = noPeers ? nil : scripts
         options.executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { options.executable = resolved }
@@ -69,6 +73,10 @@ struct BenchEndToEndCommand: EnvelopeCommand {
         var lines = [String(format: "%@: %d shots, %d frames, %d vertices, %.2f GB; median of %d runs, page cache warm; %@",
                             result.dataset, result.shots, result.frames, result.vertices, Double(result.bytes) / 1e9, result.repetitions, options.executable),
                      Table.render(rows)]
+        if let one = result.oneShot {
+            lines.append(String(format: "one %d-frame shot: solve %.1f ms, %.1f ms beyond the binary's start and exit (--version %.1f ms); medians of %d",
+                                one.frames, one.solveSeconds * 1000, one.beyondStartSeconds * 1000, one.startSeconds * 1000, one.repetitions))
+        }
         for peer in result.peers {
             lines.append(String(format: "%@: %d frames in %.2f s = %.0f frames/s%@", peer.name, peer.frames, peer.seconds, peer.framesPerSecond,
                                 peer.speedup.map { String(format: "; faceprep %.1f× faster", $0) } ?? ""))

@@ -214,7 +214,7 @@ struct CLIContractTests {
     func benchEndToEnd() throws {
         let cache = try makeTemporaryDirectory("faceprep-bench")
         let arguments = ["bench", "e2e", "--shots", "2", "--vertices", "300", "--poses", "8", "--shot-frames", "20-24", "--repeat", "2",
-                         "--no-peers", "--cache", cache, "--json", "--quiet"]
+                         "--one-shot-frames", "12", "--no-peers", "--cache", cache, "--json", "--quiet"]
         let first = try CLI.run(arguments)
         #expect(first.status == 0, "\(first.stderr)")
         let results = try #require(try first.json()["results"] as? [String: Any])
@@ -230,6 +230,12 @@ struct CLIContractTests {
             #expect(abs(perSecond * seconds - Double(frames)) < 1e-6 * Double(frames))
             #expect(command["status"] as? Int == 0 && (command["peakMegabytes"] as? Double ?? 0) > 1)
         }
+        // The fixed cost: a one-shot dataset of its own, solved, less the binary's bare start.
+        let one = try #require(results["oneShot"] as? [String: Any])
+        let solve = try #require(one["solveSeconds"] as? Double), start = try #require(one["startSeconds"] as? Double)
+        let beyond = try #require(one["beyondStartSeconds"] as? Double)
+        #expect(one["frames"] as? Int == 12 && start > 0 && solve > start && abs(beyond - (solve - start)) < 1e-12)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache).filter { $0.hasPrefix("synth-1x300-p8-f12-12") }.count == 1)
         let second = try CLI.run(arguments)
         #expect(second.status == 0)
         #expect(try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date == made)

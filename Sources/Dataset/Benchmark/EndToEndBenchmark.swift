@@ -28,6 +28,9 @@ public enum EndToEndBenchmark {
         public var scripts: String?
         /// Frames the scipy peer solves (it is slow).
         public var scipyFrames = 200
+        /// Frames of the one-shot dataset whose solve measures the fixed cost per shot (the dataset's
+        /// vertices and poses, one voice); 0 skips it.
+        public var oneShotFrames = 127
         public var progress: @Sendable (String) -> Void = { _ in }
         public init() {}
     }
@@ -55,6 +58,19 @@ public enum EndToEndBenchmark {
         public let speedup: Double?
     }
 
+    /// The fixed cost of a run: one short shot solved, against the time the binary takes to start and
+    /// exit doing nothing (`--version`).
+    public struct OneShot: Sendable, Codable {
+        public let frames: Int
+        /// `solve` of the one-shot dataset, median wall seconds.
+        public let solveSeconds: Double
+        /// `faceprep --version`, median wall seconds.
+        public let startSeconds: Double
+        /// `solveSeconds − startSeconds`.
+        public let beyondStartSeconds: Double
+        public let repetitions: Int
+    }
+
     public struct Result: Sendable, Codable {
         public let dataset: String
         public let shots: Int
@@ -65,6 +81,8 @@ public enum EndToEndBenchmark {
         public let cat: Measurement
         public let commands: [Measurement]
         public let peers: [Peer]
+        /// Nil when skipped.
+        public let oneShot: OneShot?
     }
 
     public static func run(_ options: Options) throws -> Result {
@@ -106,6 +124,30 @@ public enum EndToEndBenchmark {
         ]
         let measured = try commands.map { try measure($0.0, faceprep, $0.1, catSeconds: cat.seconds) }
 
+        var oneShot: OneShot?
+        if options.oneShotFrames > 0 {
+            // Short runs vary more: at least ten of each, medians.
+            var single = options
+            single.synthesis.shots = 1
+            single.synthesis.frames = options.oneShotFrames...options.oneShotFrames
+            single.synthesis.voices = 1
+            let one = try prepare(single)
+            _ = try MeasuredRun.run("cat", try allFiles(one))
+            let repetitions = max(10, options.repetitions)
+            func median(_ arguments: [String], _ name: String) throws -> Double {
+                var times: [Double] = []
+                for repetition in 1...repetitions {
+                    options.progress("bench e2e: \(name) \(repetition)/\(repetitions)")
+                    times.append(try MeasuredRun.run(faceprep, arguments).seconds)
+                }
+                return times.sorted()[times.count / 2]
+            }
+            let start = try median(["--version"], "process start")
+            let solve = try median(["solve", one, "--out", scratch + "/one", "--quiet"], "one-shot solve")
+            oneShot = OneShot(frames: options.oneShotFrames, solveSeconds: solve, startSeconds: start, beyondStartSeconds: solve - start,
+                              repetitions: repetitions)
+        }
+
         var peers: [Peer] = []
         if let scripts = options.scripts {
             options.progress("bench e2e: numpy reading every cache")
@@ -127,7 +169,7 @@ public enum EndToEndBenchmark {
             }
         }
         return Result(dataset: dataset, shots: layout.skin.count, frames: frames, vertices: options.synthesis.vertices, bytes: bytes,
-                      repetitions: options.repetitions, cat: cat, commands: measured, peers: peers)
+                      repetitions: options.repetitions, cat: cat, commands: measured, peers: peers, oneShot: oneShot)
     }
 
     /// The cached dataset for these options, made (in a sibling folder, then renamed) when missing.
