@@ -51,18 +51,21 @@ extension ByteBuffer {
         }
         // A sparse selection (a few lip vertices) reads its pages through the mapping; copying the
         // whole span with pread would move sixteen times what is used, or more.
-        guard storage.isFile, runs.count * 16 >= runs.end - first else {
-            withBytes(in: (offset + span.lowerBound)..<(offset + span.upperBound)) { raw in
-                if let bytes = raw.baseAddress { decode(bytes) }
-            }
-            return true
+        return withRowBytes((offset + span.lowerBound)..<(offset + span.upperBound), copying: runs.count * 16 >= runs.end - first,
+                            scratch: &scratch, decode) != nil
+    }
+
+    /// Runs `body` on the bytes of `range` (non-empty, in bounds): copied into `scratch` with `pread`
+    /// when this is a mapped file and `copying` is set (bulk reads stream faster that way than through
+    /// the mapping), else read in place. Nil when the file cannot be read.
+    private func withRowBytes<R>(_ range: Range<Int>, copying: Bool, scratch: inout [UInt8], _ body: (UnsafeRawPointer) -> R) -> R? {
+        guard storage.isFile, copying else {
+            return withBytes(in: range) { raw in raw.baseAddress.map(body) }
         }
-        if scratch.count < span.count { scratch = [UInt8](unsafeUninitializedCapacity: span.count) { _, n in n = span.count } }
-        return scratch.withUnsafeMutableBytes { buffer in
-            guard let base = buffer.baseAddress,
-                  storage.copy((start + offset + span.lowerBound)..<(start + offset + span.upperBound), into: base) else { return false }
-            decode(UnsafeRawPointer(base))
-            return true
+        if scratch.count < range.count { scratch = [UInt8](unsafeUninitializedCapacity: range.count) { _, n in n = range.count } }
+        return scratch.withUnsafeMutableBytes { buffer -> R? in
+            guard let base = buffer.baseAddress, storage.copy((start + range.lowerBound)..<(start + range.upperBound), into: base) else { return nil }
+            return body(UnsafeRawPointer(base))
         }
     }
 
@@ -102,14 +105,8 @@ extension ByteBuffer {
             }
             return finite
         }
-        guard storage.isFile else {
-            return withBytes(in: offset..<(offset + total)) { raw in raw.baseAddress.map(pass) ?? true }
-        }
-        if scratch.count < total { scratch = [UInt8](unsafeUninitializedCapacity: total) { _, n in n = total } }
-        return scratch.withUnsafeMutableBytes { buffer -> Bool? in
-            guard let base = buffer.baseAddress, storage.copy((start + offset)..<(start + offset + total), into: base) else { return nil }
-            return pass(UnsafeRawPointer(base))
-        }
+        guard total > 0 else { return true }
+        return withRowBytes(offset..<(offset + total), copying: true, scratch: &scratch, pass)
     }
 
     /// Decodes `runs` from `bytes`, which hold a row's values from index `first` up to `rowWidth`.
