@@ -81,53 +81,45 @@ static inline void deinterleave(const float *source, __m256 *x, __m256 *y, __m25
     *z = _mm256_permutevar8x32_ps(zs, _mm256_setr_epi32(2, 5, 0, 3, 6, 1, 4, 7));
 }
 
-// Three frames (rows `width` apart) over full 8-vertex block `b`: 9 accumulators (four frames spill).
+// The tiles: `frames` (≤ the tile's height) frames over block `b`, frame f's 3·width values at
+// `sources[f]`, its weights at `weights + f·columns`, its distances to `outs[f]`. A tile's unused
+// frames read the last frame's weights (never past the block's rows) and are not stored.
+
+// AVX2: eight vertices per register, three frames a tile: 9 accumulators (four frames spill).
+enum { TILE_AVX2 = 3 };
+
 __attribute__((target("avx2,fma")))
-static void tile_avx2(const float *rows, size_t width, size_t b, const float *packed, const float *reference, const float *weights,
-                      size_t columns, float *distances, size_t points) {
+static void tile_avx2(const float *const *sources, size_t frames, size_t b, const float *packed, const float *reference,
+                      const float *weights, size_t columns, float *const *outs) {
     __m256 rx = _mm256_loadu_ps(reference + b * 24), ry = _mm256_loadu_ps(reference + b * 24 + 8),
            rz = _mm256_loadu_ps(reference + b * 24 + 16);
-    __m256 x0, y0, z0, x1, y1, z1, x2, y2, z2;
-    deinterleave(rows + 24 * b, &x0, &y0, &z0);
-    deinterleave(rows + width + 24 * b, &x1, &y1, &z1);
-    deinterleave(rows + 2 * width + 24 * b, &x2, &y2, &z2);
-    x0 = _mm256_sub_ps(x0, rx); y0 = _mm256_sub_ps(y0, ry); z0 = _mm256_sub_ps(z0, rz);
-    x1 = _mm256_sub_ps(x1, rx); y1 = _mm256_sub_ps(y1, ry); z1 = _mm256_sub_ps(z1, rz);
-    x2 = _mm256_sub_ps(x2, rx); y2 = _mm256_sub_ps(y2, ry); z2 = _mm256_sub_ps(z2, rz);
+    __m256 x[TILE_AVX2], y[TILE_AVX2], z[TILE_AVX2];
+    const float *w[TILE_AVX2];
+#pragma clang loop unroll(full)
+    for (size_t f = 0; f < TILE_AVX2; f++) {
+        w[f] = weights + (f < frames ? f : frames - 1) * columns;
+        if (f < frames) {
+            deinterleave(sources[f], &x[f], &y[f], &z[f]);
+            x[f] = _mm256_sub_ps(x[f], rx); y[f] = _mm256_sub_ps(y[f], ry); z[f] = _mm256_sub_ps(z[f], rz);
+        } else {
+            x[f] = y[f] = z[f] = _mm256_setzero_ps();
+        }
+    }
     const float *d = packed + b * columns * 24;
-    const float *w0 = weights, *w1 = weights + columns, *w2 = weights + 2 * columns;
     for (size_t k = 0; k < columns; k++, d += 24) {
         __m256 dx = _mm256_loadu_ps(d), dy = _mm256_loadu_ps(d + 8), dz = _mm256_loadu_ps(d + 16);
-        __m256 w = _mm256_broadcast_ss(w0 + k);
-        x0 = _mm256_fnmadd_ps(w, dx, x0); y0 = _mm256_fnmadd_ps(w, dy, y0); z0 = _mm256_fnmadd_ps(w, dz, z0);
-        w = _mm256_broadcast_ss(w1 + k);
-        x1 = _mm256_fnmadd_ps(w, dx, x1); y1 = _mm256_fnmadd_ps(w, dy, y1); z1 = _mm256_fnmadd_ps(w, dz, z1);
-        w = _mm256_broadcast_ss(w2 + k);
-        x2 = _mm256_fnmadd_ps(w, dx, x2); y2 = _mm256_fnmadd_ps(w, dy, y2); z2 = _mm256_fnmadd_ps(w, dz, z2);
+#pragma clang loop unroll(full)
+        for (size_t f = 0; f < TILE_AVX2; f++) {
+            __m256 wk = _mm256_broadcast_ss(w[f] + k);
+            x[f] = _mm256_fnmadd_ps(wk, dx, x[f]); y[f] = _mm256_fnmadd_ps(wk, dy, y[f]); z[f] = _mm256_fnmadd_ps(wk, dz, z[f]);
+        }
     }
-    float *out = distances + b * 8;
-    _mm256_storeu_ps(out, _mm256_sqrt_ps(_mm256_fmadd_ps(x0, x0, _mm256_fmadd_ps(y0, y0, _mm256_mul_ps(z0, z0)))));
-    _mm256_storeu_ps(out + points, _mm256_sqrt_ps(_mm256_fmadd_ps(x1, x1, _mm256_fmadd_ps(y1, y1, _mm256_mul_ps(z1, z1)))));
-    _mm256_storeu_ps(out + 2 * points, _mm256_sqrt_ps(_mm256_fmadd_ps(x2, x2, _mm256_fmadd_ps(y2, y2, _mm256_mul_ps(z2, z2)))));
-}
-
-// One frame over block `b`, whose 24 interleaved values are at `source`: eight distances to `out`.
-__attribute__((target("avx2,fma")))
-static void row_avx2(const float *source, size_t b, const float *packed, const float *reference, const float *weights, size_t columns,
-                     float *out) {
-    __m256 x, y, z;
-    deinterleave(source, &x, &y, &z);
-    x = _mm256_sub_ps(x, _mm256_loadu_ps(reference + b * 24));
-    y = _mm256_sub_ps(y, _mm256_loadu_ps(reference + b * 24 + 8));
-    z = _mm256_sub_ps(z, _mm256_loadu_ps(reference + b * 24 + 16));
-    const float *d = packed + b * columns * 24;
-    for (size_t k = 0; k < columns; k++, d += 24) {
-        __m256 w = _mm256_broadcast_ss(weights + k);
-        x = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d), x);
-        y = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d + 8), y);
-        z = _mm256_fnmadd_ps(w, _mm256_loadu_ps(d + 16), z);
+#pragma clang loop unroll(full)
+    for (size_t f = 0; f < TILE_AVX2; f++) {
+        if (f < frames) {
+            _mm256_storeu_ps(outs[f], _mm256_sqrt_ps(_mm256_fmadd_ps(x[f], x[f], _mm256_fmadd_ps(y[f], y[f], _mm256_mul_ps(z[f], z[f])))));
+        }
     }
-    _mm256_storeu_ps(out, _mm256_sqrt_ps(_mm256_fmadd_ps(x, x, _mm256_fmadd_ps(y, y, _mm256_mul_ps(z, z)))));
 }
 
 // AVX-512: sixteen vertices per register (two 8-vertex deinterleaves joined), six frames a tile:
@@ -144,15 +136,16 @@ static inline void deinterleave16(const float *source, __m512 *x, __m512 *y, __m
 
 enum { TILE512 = 6 };
 
-// `frames` (≤ TILE512) frames, rows `width` apart, over block `b` (48 values at `sources[f]`).
 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")))
 static void tile_avx512(const float *const *sources, size_t frames, size_t b, const float *packed, const float *reference,
                         const float *weights, size_t columns, float *const *outs) {
     __m512 rx = _mm512_loadu_ps(reference + b * 48), ry = _mm512_loadu_ps(reference + b * 48 + 16),
            rz = _mm512_loadu_ps(reference + b * 48 + 32);
     __m512 x[TILE512], y[TILE512], z[TILE512];
+    const float *w[TILE512];
 #pragma clang loop unroll(full)
     for (size_t f = 0; f < TILE512; f++) {
+        w[f] = weights + (f < frames ? f : frames - 1) * columns;
         if (f < frames) {
             deinterleave16(sources[f], &x[f], &y[f], &z[f]);
             x[f] = _mm512_sub_ps(x[f], rx); y[f] = _mm512_sub_ps(y[f], ry); z[f] = _mm512_sub_ps(z[f], rz);
@@ -165,8 +158,8 @@ static void tile_avx512(const float *const *sources, size_t frames, size_t b, co
         __m512 dx = _mm512_loadu_ps(d), dy = _mm512_loadu_ps(d + 16), dz = _mm512_loadu_ps(d + 32);
 #pragma clang loop unroll(full)
         for (size_t f = 0; f < TILE512; f++) {
-            __m512 w = _mm512_set1_ps(weights[f * columns + k]);
-            x[f] = _mm512_fnmadd_ps(w, dx, x[f]); y[f] = _mm512_fnmadd_ps(w, dy, y[f]); z[f] = _mm512_fnmadd_ps(w, dz, z[f]);
+            __m512 wk = _mm512_set1_ps(w[f][k]);
+            x[f] = _mm512_fnmadd_ps(wk, dx, x[f]); y[f] = _mm512_fnmadd_ps(wk, dy, y[f]); z[f] = _mm512_fnmadd_ps(wk, dz, z[f]);
         }
     }
 #pragma clang loop unroll(full)
@@ -176,72 +169,58 @@ static void tile_avx512(const float *const *sources, size_t frames, size_t b, co
         }
     }
 }
+
+typedef void (*residual_tile)(const float *const *sources, size_t frames, size_t b, const float *packed, const float *reference,
+                              const float *weights, size_t columns, float *const *outs);
+
+// Blocks [first, end) of every frame through `tile` (`height` frames of `w`-vertex blocks a call);
+// the last, partial block of a frame goes through a zero-padded copy of its values.
+static void vector_chunk(residual_tile tile, size_t height, size_t w, const float *values, size_t rows, size_t points,
+                         const float *packed, const float *reference, const float *weights, size_t columns,
+                         size_t first, size_t end, float *distances) {
+    size_t width = 3 * points, full = points / w;
+    for (size_t f = 0; f < rows; f += height) {
+        size_t frames = rows - f < height ? rows - f : height;
+        for (size_t b = first; b < end; b++) {
+            const float *sources[TILE512];
+            float *outs[TILE512];
+            float padded[TILE512][3 * MAX_BLOCK], scratch[TILE512][MAX_BLOCK];
+            size_t used = b < full ? w : points - b * w;
+            for (size_t i = 0; i < frames; i++) {
+                const float *source = values + (f + i) * width + 3 * w * b;
+                if (used < w) {
+                    memset(padded[i], 0, sizeof padded[i]);
+                    memcpy(padded[i], source, 3 * used * sizeof(float));
+                    source = padded[i];
+                }
+                sources[i] = source;
+                outs[i] = used < w ? scratch[i] : distances + (f + i) * points + b * w;
+            }
+            tile(sources, frames, b, packed, reference, weights + f * columns, columns, outs);
+            if (used < w) {
+                for (size_t i = 0; i < frames; i++) memcpy(distances + (f + i) * points + b * w, scratch[i], used * sizeof(float));
+            }
+        }
+    }
+}
 #endif
 
 void fp_residual_distances(const float *values, size_t rows, size_t points, const float *packed, const float *reference,
                            const float *weights, size_t columns, int level, float *distances) {
-    size_t w = block_width(level), width = 3 * points, full = points / w, blocks = (points + w - 1) / w;
-    size_t chunkBlocks = CHUNK_VERTICES / w;
+    size_t w = block_width(level), blocks = (points + w - 1) / w, chunkBlocks = CHUNK_VERTICES / w;
     for (size_t first = 0; first < blocks; first += chunkBlocks) {
         size_t end = first + chunkBlocks < blocks ? first + chunkBlocks : blocks;
-        size_t fullEnd = end < full ? end : full;
 #if defined(__x86_64__)
-        if (level >= 2) {
-            for (size_t f = 0; f < rows; f += TILE512) {
-                size_t frames = rows - f < TILE512 ? rows - f : TILE512;
-                for (size_t b = first; b < end; b++) {
-                    const float *sources[TILE512];
-                    float *outs[TILE512];
-                    float padded[TILE512][48], scratch[TILE512][16];
-                    size_t used = b < full ? 16 : points - b * 16;
-                    for (size_t i = 0; i < frames; i++) {
-                        const float *source = values + (f + i) * width + 48 * b;
-                        if (used < 16) {   // the last, partial block: its values copied into a zero-padded one
-                            memset(padded[i], 0, sizeof padded[i]);
-                            memcpy(padded[i], source, 3 * used * sizeof(float));
-                            source = padded[i];
-                        }
-                        sources[i] = source;
-                        outs[i] = used < 16 ? scratch[i] : distances + (f + i) * points + b * 16;
-                    }
-                    tile_avx512(sources, frames, b, packed, reference, weights + f * columns, columns, outs);
-                    if (used < 16) {
-                        for (size_t i = 0; i < frames; i++) memcpy(distances + (f + i) * points + b * 16, scratch[i], used * sizeof(float));
-                    }
-                }
-            }
-            continue;
-        }
         if (level >= 1) {
-            size_t f = 0;
-            for (; f + 3 <= rows; f += 3) {
-                for (size_t b = first; b < fullEnd; b++) {
-                    tile_avx2(values + f * width, width, b, packed, reference, weights + f * columns, columns, distances + f * points, points);
-                }
-            }
-            for (; f < rows; f++) {
-                for (size_t b = first; b < fullEnd; b++) {
-                    row_avx2(values + f * width + 24 * b, b, packed, reference, weights + f * columns, columns,
-                             distances + f * points + b * 8);
-                }
-            }
-            // The last, partial block of each frame: its values copied into a zero-padded block.
-            for (size_t b = fullEnd; b < end; b++) {
-                size_t used = points - b * 8;
-                for (size_t r = 0; r < rows; r++) {
-                    float source[24] = {0}, scratch[8];
-                    memcpy(source, values + r * width + 24 * b, 3 * used * sizeof(float));
-                    row_avx2(source, b, packed, reference, weights + r * columns, columns, scratch);
-                    memcpy(distances + r * points + b * 8, scratch, used * sizeof(float));
-                }
-            }
+            vector_chunk(level >= 2 ? tile_avx512 : tile_avx2, level >= 2 ? TILE512 : TILE_AVX2, w, values, rows, points, packed, reference,
+                         weights, columns, first, end, distances);
             continue;
         }
 #endif
-        (void)fullEnd;   // the portable path takes every block one frame at a time
+        // The portable path takes every block one frame at a time.
         for (size_t r = 0; r < rows; r++) {
             for (size_t b = first; b < end; b++) {
-                block_portable(values + r * width, points, b, w, packed, reference, weights + r * columns, columns, distances + r * points);
+                block_portable(values + r * 3 * points, points, b, w, packed, reference, weights + r * columns, columns, distances + r * points);
             }
         }
     }
