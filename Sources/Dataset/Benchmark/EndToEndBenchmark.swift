@@ -98,15 +98,19 @@ public enum EndToEndBenchmark {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
-        func measure(_ name: String, _ executable: String, _ arguments: [String], catSeconds: Double?) throws -> Measurement {
-            var runs: [MeasuredRun] = []
-            for repetition in 1...max(1, options.repetitions) {
-                options.progress("bench e2e: \(name) \(repetition)/\(options.repetitions)")
-                runs.append(try MeasuredRun.run(executable, arguments))
+        /// `repetitions` runs of `executable`, as child processes.
+        func timedRuns(_ name: String, _ executable: String, _ arguments: [String], repetitions: Int) throws -> [MeasuredRun] {
+            try (1...max(1, repetitions)).map { repetition in
+                options.progress("bench e2e: \(name) \(repetition)/\(repetitions)")
+                return try MeasuredRun.run(executable, arguments)
             }
-            let times = runs.map(\.seconds).sorted()
-            let median = times[times.count / 2]
-            return Measurement(name: name, arguments: arguments, seconds: median, bestSeconds: times[0], framesPerSecond: Double(frames) / median,
+        }
+        func medianSeconds(_ runs: [MeasuredRun]) -> Double { runs.map(\.seconds).sorted()[runs.count / 2] }
+
+        func measure(_ name: String, _ executable: String, _ arguments: [String], catSeconds: Double?) throws -> Measurement {
+            let runs = try timedRuns(name, executable, arguments, repetitions: options.repetitions)
+            let median = medianSeconds(runs)
+            return Measurement(name: name, arguments: arguments, seconds: median, bestSeconds: runs.map(\.seconds).min() ?? median, framesPerSecond: Double(frames) / median,
                                peakMegabytes: Double(runs.map(\.peakBytes).max() ?? 0) / 1_048_576,
                                ratioToCat: median / (catSeconds ?? median), status: runs.last?.status ?? -1)
         }
@@ -134,16 +138,8 @@ public enum EndToEndBenchmark {
             let one = try prepare(single)
             _ = try MeasuredRun.run("cat", try allFiles(one))
             let repetitions = max(10, options.repetitions)
-            func median(_ arguments: [String], _ name: String) throws -> Double {
-                var times: [Double] = []
-                for repetition in 1...repetitions {
-                    options.progress("bench e2e: \(name) \(repetition)/\(repetitions)")
-                    times.append(try MeasuredRun.run(faceprep, arguments).seconds)
-                }
-                return times.sorted()[times.count / 2]
-            }
-            let start = try median(["--version"], "process start")
-            let solve = try median(["solve", one, "--out", scratch + "/one", "--quiet"], "one-shot solve")
+            let start = medianSeconds(try timedRuns("process start", faceprep, ["--version"], repetitions: repetitions))
+            let solve = medianSeconds(try timedRuns("one-shot solve", faceprep, ["solve", one, "--out", scratch + "/one", "--quiet"], repetitions: repetitions))
             oneShot = OneShot(frames: options.oneShotFrames, solveSeconds: solve, startSeconds: start, beyondStartSeconds: solve - start,
                               repetitions: repetitions)
         }
