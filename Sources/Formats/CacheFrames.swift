@@ -55,9 +55,7 @@ public struct CacheFrames: Sendable {
         for (slot, frame) in frames.enumerated() {
             let segment = segments[frame]
             guard segment.buffer.decodeFloats(at: segment.offset, rowWidth: stride, selecting: runs, as: segment.encoding,
-                                              into: &destination, at: slot * runs.count, scratch: &scratch) else {
-                throw FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
-            }
+                                              into: &destination, at: slot * runs.count, scratch: &scratch) else { throw unreadable(frame) }
         }
     }
 
@@ -77,11 +75,17 @@ public struct CacheFrames: Sendable {
             let segment = segments[frame]
             guard let finite = segment.buffer.accumulateFloats(at: segment.offset, rowWidth: stride, as: segment.encoding, into: &sums,
                                                                selecting: runs, into: &sampled, at: frame * width, scratch: &scratch) else {
-                throw FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
+                throw unreadable(frame)
             }
             if !finite { return frame }
         }
         return nil
+    }
+
+    /// The error for a frame whose bytes cannot be read or decoded, at its place in the file.
+    private func unreadable(_ frame: Int) -> FormatError {
+        let segment = segments[frame]
+        return FormatError(file: segment.file, .byteOffset((fileOffset ?? 0) + segment.offset), "cannot decode frame \(frame)")
     }
 
     /// The file and byte offset of coordinate `index` of the whole cache (frame-major).

@@ -33,13 +33,12 @@ public struct NpyArray: Sendable {
     public func decodeFloats(into destination: inout [Float], at offset: Int) throws {
         let encoding = try numericEncoding()
         guard offset >= 0, destination.count - offset >= elementCount else { throw truncated() }
-        if fortranOrder && shape.count > 1 {
-            destination.replaceSubrange(offset..<(offset + elementCount), with: try floats())
-        } else if case .float = encoding, payload.decodeFloats(at: 0, count: elementCount, as: encoding, into: &destination, at: offset) {
+        if !(fortranOrder && shape.count > 1), case .float = encoding,
+           payload.decodeFloats(at: 0, count: elementCount, as: encoding, into: &destination, at: offset) {
             return
-        } else {
-            destination.replaceSubrange(offset..<(offset + elementCount), with: try floats())
         }
+        // Fortran order, integers, or bytes the direct decode refused: through `floats()`, which names the problem.
+        destination.replaceSubrange(offset..<(offset + elementCount), with: try floats())
     }
 
     /// The first element (in storage order) that is NaN or infinite, found on the bytes without decoding
