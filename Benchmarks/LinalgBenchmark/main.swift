@@ -56,8 +56,8 @@ func randomMatrix(_ rows: Int, _ columns: Int) throws -> Matrix<Float> {
 }
 
 let options = Options(CommandLine.arguments)
-if let threads = options.threads { BLASThreads.count = threads }
-print("faceprep-bench: \(NumericLibraries.current().openBLASConfiguration); BLAS threads \(BLASThreads.count); \(ProcessInfo.processInfo.activeProcessorCount) cores")
+if let threads = options.threads { ComputeThreads.count = threads }
+print("faceprep-bench: \(NumericLibraries.current().openBLASConfiguration); BLAS threads \(ComputeThreads.count); \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
 if options.sections.contains("linalg") {
 // The solver's batched stage: Dᵀ (poses × 3·masked vertices) times the shot's targets (3·vertices × frames).

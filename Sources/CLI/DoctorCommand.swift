@@ -28,7 +28,7 @@ struct DoctorCommand: EnvelopeCommand {
     }
 
     func execute(progress: Progress) throws -> CommandResult<Report> {
-        if let blasThreads { BLASThreads.count = blasThreads }
+        if let blasThreads { ComputeThreads.count = blasThreads }
         progress.update("doctor: self-check")
         let report = Report(libraries: .current(), selfCheck: .run())
         return CommandResult(results: report, status: report.selfCheck.passed ? .ok : .findings, text: render(report))
@@ -46,7 +46,7 @@ struct DoctorCommand: EnvelopeCommand {
         lines.append("OpenBLAS kernels \(libs.openBLASCore)")
         lines.append("FacePrep kernels \(libs.vectorKernels) (the solve's projections and fit, chosen from the CPU)")
         let source = libs.openBLASNumThreadsVariable.map { "OPENBLAS_NUM_THREADS=\($0)" } ?? "OPENBLAS_NUM_THREADS unset"
-        lines.append("BLAS threads     \(libs.blasThreads) (\(source); --blas-threads overrides)")
+        lines.append("Threads per call \(libs.blasThreads) (\(source); --blas-threads overrides); OpenBLAS itself \(libs.openBLASThreads)")
         lines.append("Self-check")
         for result in report.selfCheck.results {
             lines.append("  \(result.passed ? "ok  " : "FAIL") \(result.name)\(result.passed ? "" : ": \(result.detail)")")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dataset
 import Foundation
 import Formats
+import Linalg
 
 @main
 struct FacePrep: ParsableCommand {
@@ -23,6 +24,8 @@ struct FacePrep: ParsableCommand {
     /// failures through `ExitCode`; help and --version exit 0; usage errors print their message and
     /// exit 2 (swift-argument-parser alone would use 64).
     static func main() {
+        // Before any work: OpenBLAS's workers would otherwise spin through the first 0.1 s of every run.
+        ComputeThreads.keepOpenBLASSingleThreaded()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

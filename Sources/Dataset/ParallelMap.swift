@@ -4,16 +4,16 @@ import Linalg
 import Synchronization
 
 /// Maps `items` through `transform` on all cores, keeping order. Used to read one shot per core.
-/// BLAS threads and items in flight are chosen together: the cores BLAS would use are shared out
-/// among the items running at once, so one shot gets every core's BLAS and a shot per core gets
-/// single-threaded BLAS (OpenBLAS's own threads would only compete for the same cores — measured:
+/// Threads per call (`ComputeThreads`) and items in flight are chosen together: the cores are shared
+/// out among the items running at once, so one shot gets every core and a shot per core gets
+/// single-threaded kernels and BLAS (more threads would only compete for the same cores — measured:
 /// 1.6 s against 0.76 s for a Claire-size validation). With `workers`, at most that many items run
 /// at once (each worker takes every `workers`-th item).
 func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = nil, _ transform: @Sendable (T) -> R) -> [R] {
-    let blasThreads = BLASThreads.count
+    let threads = ComputeThreads.count
     let inFlight = max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, items.count))
-    BLASThreads.count = max(1, blasThreads / inFlight)
-    defer { BLASThreads.count = blasThreads }
+    ComputeThreads.count = max(1, threads / inFlight)
+    defer { ComputeThreads.count = threads }
     let results = Mutex<[Int: R]>([:])
     if let workers, workers < items.count {
         let lanes = max(1, workers)
@@ -34,8 +34,12 @@ func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = nil, _ 
 
 /// Runs `first` and `second` at the same time (on two cores when there are two) and returns both
 /// results, or the first error thrown: two independent setup steps (the solve's packed system and
-/// its fit measure) cost the longer of the two instead of their sum.
+/// its fit measure) cost the longer of the two instead of their sum. Threads are shared out between
+/// the two as in `parallelMap`.
 func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B) throws -> (A, B) {
+    let threads = ComputeThreads.count
+    ComputeThreads.count = max(1, threads / 2)
+    defer { ComputeThreads.count = threads }
     let results = Mutex<(a: Result<A, Error>?, b: Result<B, Error>?)>((nil, nil))
     DispatchQueue.concurrentPerform(iterations: 2) { index in
         if index == 0 {

@@ -44,18 +44,17 @@ public struct CacheFrames: Sendable {
 
     /// Decodes only the values `runs` selects out of each frame of `frames` (a frame's `3 × vertexCount`
     /// values), packed frame after frame into `destination[0 ..< frames.count × runs.count]` (grown if
-    /// needed): a solve over the frontal mask reads the mask's coordinates and nothing else.
-    public func decode(_ frames: Range<Int>, selecting runs: CoordinateRuns, into destination: inout [Float]) throws {
+    /// needed): a solve over the frontal mask reads the mask's coordinates and nothing else. `threads` > 1
+    /// shares the frames out (a shot read alone).
+    public func decode(_ frames: Range<Int>, selecting runs: CoordinateRuns, into destination: inout [Float], threads: Int = 1) throws {
         let stride = valuesPerFrame
         guard frames.lowerBound >= 0, frames.upperBound <= frameCount, runs.end <= stride else {
             throw FormatError(file: segments.first?.file ?? "", .wholeFile, "frames \(frames) or coordinates up to \(runs.end) lie outside \(frameCount) frames of \(stride) values")
         }
         if destination.count < frames.count * runs.count { destination = uninitializedBuffer(count: frames.count * runs.count) }
-        var scratch: [UInt8] = []
-        for (slot, frame) in frames.enumerated() {
-            let segment = segments[frame]
-            guard segment.buffer.decodeFloats(at: segment.offset, rowWidth: stride, selecting: runs, as: segment.encoding,
-                                              into: &destination, at: slot * runs.count, scratch: &scratch) else { throw unreadable(frame) }
+        let rows = segments[frames].map { StoredRow(buffer: $0.buffer, offset: $0.offset, encoding: $0.encoding) }
+        if let failed = ByteBuffer.decodeRows(rows, rowWidth: stride, selecting: runs, into: &destination, threads: threads) {
+            throw unreadable(frames.lowerBound + failed)
         }
     }
 

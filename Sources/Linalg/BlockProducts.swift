@@ -33,9 +33,3 @@ public func gemm<Scalar: LinalgScalar>(
     }
 }
 
-/// An array of `count` numbers whose values are not set: for buffers that are always written before
-/// they are read (a block of decoded frames), where zero-filling tens of megabytes first would cost
-/// as much as the write itself.
-public func uninitializedBuffer<Scalar: BinaryFloatingPoint>(count: Int) -> [Scalar] {
-    [Scalar](unsafeUninitializedCapacity: Swift.max(count, 0)) { _, initialized in initialized = Swift.max(count, 0) }
-}

@@ -33,11 +33,10 @@ public struct CentredProjection: Sendable {
         let level = fp_kernels_level()
         self.level = level
         let count = fp_projection_packed_count(width, columns, level)
-        packed = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        packed = largeArray(count: count) { buffer in
             deltas.withUnsafeBufferPointer { d in
                 if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, level, target) }
             }
-            initialized = count
         }
     }
 

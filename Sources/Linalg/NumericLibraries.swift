@@ -22,8 +22,10 @@ public struct NumericLibraries: Sendable, Codable {
     public let openBLASConfiguration: String
     /// The CPU kernel set OpenBLAS chose at run time.
     public let openBLASCore: String
-    /// Threads OpenBLAS uses per call.
+    /// Threads one heavy call may use (`ComputeThreads`).
     public let blasThreads: Int
+    /// Threads OpenBLAS itself uses per call (1 in the CLI: `ComputeThreads.keepOpenBLASSingleThreaded`).
+    public let openBLASThreads: Int
     /// `OPENBLAS_NUM_THREADS` as set in the environment, if at all.
     public let openBLASNumThreadsVariable: String?
     /// The vector code FacePrep's own C kernels run on this CPU (`VectorKernels`).
@@ -53,7 +55,7 @@ public struct NumericLibraries: Sendable, Codable {
         ]
         return NumericLibraries(
             libraries: libraries, openBLASConfiguration: config, openBLASCore: core,
-            blasThreads: BLASThreads.count,
+            blasThreads: ComputeThreads.count, openBLASThreads: ComputeThreads.openBLAS,
             openBLASNumThreadsVariable: getenv("OPENBLAS_NUM_THREADS").map { String(cString: $0) },
             vectorKernels: VectorKernels.name)
     }

@@ -31,7 +31,7 @@ public struct ResidualDistances: Sendable {
         self.level = level
         let count = fp_residual_packed_count(points, columns, level), referenceCount = fp_residual_reference_count(points, level)
         var packedReference: [Float] = uninitializedBuffer(count: referenceCount)
-        packed = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        packed = largeArray(count: count) { buffer in
             deltas.withUnsafeBufferPointer { d in
                 reference.withUnsafeBufferPointer { r in
                     packedReference.withUnsafeMutableBufferPointer { pr in
@@ -41,7 +41,6 @@ public struct ResidualDistances: Sendable {
                     }
                 }
             }
-            initialized = count
         }
         self.reference = packedReference
     }

@@ -35,15 +35,15 @@ public func widenedProduct<S: LinalgScalar>(
     guard rowCount > 0, n > 0, columns > 0 else { return (product, norms) }
     let n32 = try blasInt(n, "widenedProduct")
     _ = try blasInt(columns, "widenedProduct")
-    let workers = Swift.max(1, Swift.min(rowCount, BLASThreads.count))
+    let workers = Swift.max(1, Swift.min(rowCount, ComputeThreads.count))
     let rowsPerWorker = (rowCount + workers - 1) / workers
     // Tiles of about 4 MB: up to 512 rows by enough columns, or all columns of as many rows as fit.
     let tileElements = 1 << 19
     let chunkColumns = Swift.min(columns, Swift.max(256, tileElements / Swift.min(rowsPerWorker, 512)))
     let tileRows = Swift.max(1, Swift.min(rowsPerWorker, tileElements / chunkColumns))
-    let blasThreads = BLASThreads.count
-    BLASThreads.count = 1
-    defer { BLASThreads.count = blasThreads }
+    let threads = ComputeThreads.count
+    ComputeThreads.count = 1
+    defer { ComputeThreads.count = threads }
     let picks = selection ?? []
     values.withUnsafeBufferPointer { source in
         picks.withUnsafeBufferPointer { pickPointer in

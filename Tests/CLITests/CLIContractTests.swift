@@ -178,6 +178,15 @@ struct CLIContractTests {
         #expect(try CLI.run(["synth", "--help"]).stdout.contains("mc, mcx, pc2, npy"))
     }
 
+    @Test("doctor: --blas-threads sets the threads per call; OpenBLAS itself stays on one thread in the CLI")
+    func threads() throws {
+        let run = try CLI.run(["doctor", "--blas-threads", "3", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let libraries = try #require((try run.json()["results"] as? [String: Any])?["libraries"] as? [String: Any])
+        #expect(libraries["blasThreads"] as? Int == 3)
+        #expect(libraries["openBLASThreads"] as? Int == 1)
+    }
+
     @Test("solve --fit: mask gives the whole-mesh run's mask figures and no mesh figures; none gives no fit and the same weights")
     func solveFitScopes() throws {
         let out = try makeTemporaryDirectory("faceprep-fit")

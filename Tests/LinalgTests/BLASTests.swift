@@ -86,12 +86,14 @@ struct BLASTests {
         }
     }
 
-    @Test("the OpenBLAS thread count can be set from code")
+    @Test("the thread count can be set from code, and OpenBLAS follows it unless kept single-threaded")
     func threadCount() {
-        let before = BLASThreads.count
-        BLASThreads.count = 1
-        #expect(BLASThreads.count == 1)
-        BLASThreads.count = before
-        #expect(BLASThreads.count == before)
+        let before = ComputeThreads.count
+        ComputeThreads.count = 1
+        #expect(ComputeThreads.count == 1)
+        #expect(ComputeThreads.openBLAS == 1)
+        ComputeThreads.count = before
+        #expect(ComputeThreads.count == before)
+        #expect(ComputeThreads.openBLAS == before)
     }
 }

@@ -69,6 +69,42 @@ struct BlockKernelTests {
         }
     }
 
+    @Test("many rows decoded on several threads equal the rows decoded one by one; the first unreadable row is named",
+          arguments: [(4, ByteOrder.bigEndian), (8, .littleEndian)])
+    func rowsOnThreads(width: Int, order: ByteOrder) throws {
+        var rng = SeededGenerator(seed: 11)
+        let rowWidth = 3 * 50, rowCount = 40
+        let values = (0..<(rowCount * rowWidth)).map { _ in Float.random(in: -50...50, using: &rng) }
+        let bytes = [UInt8](repeating: 1, count: 5) + encode(values, width: width, order: order)
+        let path = try makeTemporaryDirectory() + "/rows.bin"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        // Short runs of 3 (the kernel's fast path for short runs writes past a run when it has room) and one long run.
+        var picked: [Int] = []
+        for vertex in stride(from: 1, to: 45, by: 4) { picked += [3 * vertex, 3 * vertex + 1, 3 * vertex + 2] }
+        picked += Array(140..<150)
+        let runs = try #require(CoordinateRuns(ascending: picked))
+        for buffer in [ByteBuffer(bytes), try ByteBuffer.map(path: path)] {
+            let rows = (0..<rowCount).map { StoredRow(buffer: buffer, offset: 5 + $0 * rowWidth * width, encoding: .float(bytes: width, order)) }
+            let expected = (0..<rowCount).flatMap { row in picked.map { values[row * rowWidth + $0] } }
+            for threads in [1, 2, 5] {
+                var out = [Float](repeating: .nan, count: rowCount * runs.count)
+                #expect(ByteBuffer.decodeRows(rows, rowWidth: rowWidth, selecting: runs, into: &out, threads: threads) == nil)
+                #expect(out == expected, "threads \(threads)")
+            }
+            // Rows 23 and 31 lie past the end of the bytes: the first of them is named, on any number of threads.
+            var broken = rows
+            broken[23] = StoredRow(buffer: buffer, offset: bytes.count - 8, encoding: .float(bytes: width, order))
+            broken[31] = StoredRow(buffer: buffer, offset: bytes.count, encoding: .float(bytes: width, order))
+            for threads in [1, 2, 5] {
+                var out = [Float](repeating: 0, count: rowCount * runs.count)
+                #expect(ByteBuffer.decodeRows(broken, rowWidth: rowWidth, selecting: runs, into: &out, threads: threads) == 23)
+            }
+            // A destination too small for every row: the first row that does not fit.
+            var short = [Float](repeating: 0, count: 10 * runs.count + 1)
+            #expect(ByteBuffer.decodeRows(rows, rowWidth: rowWidth, selecting: runs, into: &short, threads: 2) == 10)
+        }
+    }
+
     @Test("a non-finite float is found on the bytes, at its index")
     func nonFinite() throws {
         for (width, order) in [(4, ByteOrder.littleEndian), (4, .bigEndian), (8, .littleEndian)] {

@@ -105,7 +105,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
             }
             var accumulation = Accumulation(self, reconstruct: reconstruct)
             let block = Self.framesPerBlock(width: width)
-            var values = [Float](repeating: 0, count: block * width)
+            var values: [Float] = uninitializedBuffer(count: block * width)   // written by `read` before it is read
             var start = 0
             while start < frameCount {
                 let count = Swift.min(block, frameCount - start)
@@ -151,7 +151,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                     // The distances straight from t, the weights and the packed deltas: no residual is stored.
                     let points = width / 3
                     if distances.count < count * points { distances = uninitializedBuffer(count: count * points) }
-                    try measure.residual.distances(of: values, rows: count, weights: weights, threads: BLASThreads.count, into: &distances)
+                    try measure.residual.distances(of: values, rows: count, weights: weights, threads: ComputeThreads.count, into: &distances)
                     if let bad = tally.add(distances: distances, rows: count, firstRow: rows.lowerBound) {
                         throw nonFinite(bad)
                     }

@@ -117,7 +117,7 @@ public struct BlendshapeSystem: Sendable {
             }
         }
         var product = [Double](repeating: 0, count: frameCount * activeCount)
-        try projections(ofSelected: selected, frameCount: frameCount, threads: BLASThreads.count, into: &product)
+        try projections(ofSelected: selected, frameCount: frameCount, threads: ComputeThreads.count, into: &product)
         return try Matrix(rows: frameCount, columns: activeCount, elements: product)
     }
 

@@ -43,7 +43,7 @@ public enum ShotSolve {
                 try read(rows, measure.selection, &frames)
                 gather(frames, rows: count, width: frameWidth, selecting: selection, into: &selected)
             }
-            try system.projections(ofSelected: selected, frameCount: count, threads: BLASThreads.count, into: &projections)
+            try system.projections(ofSelected: selected, frameCount: count, threads: ComputeThreads.count, into: &projections)
             gemmSeconds += Date().timeIntervalSince(clock)
             try stage.solve(projections, count: count)
             if shared {

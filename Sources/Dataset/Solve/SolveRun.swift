@@ -129,7 +129,7 @@ public enum SolveRun {
             // One pass: each block of frames is read once (the mask's coordinates, or whole frames for the
             // whole-mesh fit), solved and measured.
             let outcome = try ShotSolve.run(solver: solver, measure: measure, reconstruct: reconstruct, frameCount: cache.frameCount) {
-                range, selection, buffer in try cache.decode(range, selecting: selection, into: &buffer)
+                range, selection, buffer in try cache.decode(range, selecting: selection, into: &buffer, threads: ComputeThreads.count)
             }
             let result = outcome.result, fit = outcome.fit, reconstruction = outcome.reconstruction
             var outputs = ["\(output)/\(entry.shot).npy", "\(output)/\(entry.shot).csv"]

@@ -1,4 +1,20 @@
 import CKernels
+import Dispatch
+import Synchronization
+
+/// A row of numbers in a file: the buffer it lies in, its byte offset there and its encoding (a frame
+/// of a vertex cache).
+public struct StoredRow: Sendable {
+    public let buffer: ByteBuffer
+    public let offset: Int
+    public let encoding: NumericEncoding
+
+    public init(buffer: ByteBuffer, offset: Int, encoding: NumericEncoding) {
+        self.buffer = buffer
+        self.offset = offset
+        self.encoding = encoding
+    }
+}
 
 /// Bulk decoding of numeric arrays from bytes: the hot loop of every cache and audio reader.
 extension ByteBuffer {
@@ -35,24 +51,71 @@ extension ByteBuffer {
     /// 8-byte float, or the file cannot be read.
     public func decodeFloats(at offset: Int, rowWidth: Int, selecting runs: CoordinateRuns, as encoding: NumericEncoding,
                              into destination: inout [Float], at destinationOffset: Int, scratch: inout [UInt8]) -> Bool {
-        guard case let .float(width, order) = encoding, width == 4 || width == 8, runs.end <= rowWidth,
-              case let (total, overflow) = rowWidth.multipliedReportingOverflow(by: width), !overflow,
-              contains(offset: offset, length: total),
-              destinationOffset >= 0, destinationOffset <= destination.count - runs.count else { return false }
+        guard destinationOffset >= 0, destinationOffset <= destination.count - runs.count else { return false }
+        return destination.withUnsafeMutableBufferPointer { all in
+            guard let out = all.baseAddress else { return runs.count == 0 && decodable(at: offset, rowWidth: rowWidth, runs: runs, as: encoding) }
+            return decodeSelected(at: offset, rowWidth: rowWidth, runs: runs, as: encoding, into: out + destinationOffset,
+                                  capacity: all.count - destinationOffset, scratch: &scratch)
+        }
+    }
+
+    /// Decodes the values `runs` selects out of each of `rows` (`rowWidth` numbers each), row `i` into
+    /// `destination[i × runs.count ..< (i + 1) × runs.count]`, as `decodeFloats(at:rowWidth:selecting:…)`
+    /// does one row. `threads` > 1 shares the rows out (a shot solved alone reads its frames on every
+    /// core). Returns the index of the first row that cannot be read or decoded (the other rows are
+    /// then not to be used), else nil; rows beyond `destination` count as unreadable.
+    public static func decodeRows(_ rows: [StoredRow], rowWidth: Int, selecting runs: CoordinateRuns, into destination: inout [Float],
+                                  threads: Int = 1) -> Int? {
+        let width = runs.count
+        guard destination.count >= rows.count * width else { return destination.count / Swift.max(width, 1) }
+        guard !rows.isEmpty else { return nil }
+        // At least eight rows a part: a frame is a few hundred kilobytes, a smaller part would cost more to hand out than it saves.
+        let parts = Swift.max(1, Swift.min(threads, rows.count / 8))
+        return destination.withUnsafeMutableBufferPointer { all -> Int? in
+            guard let out = all.baseAddress else { return width == 0 ? nil : 0 }
+            @Sendable func decode(_ range: Range<Int>, into out: UnsafeMutablePointer<Float>) -> Int? {
+                var scratch: [UInt8] = []
+                for index in range {
+                    let row = rows[index]
+                    // Capacity of the row alone: the kernel may write past a short last run into room it is
+                    // given, and the next row may belong to another thread.
+                    guard row.buffer.decodeSelected(at: row.offset, rowWidth: rowWidth, runs: runs, as: row.encoding,
+                                                    into: out + index * width, capacity: width, scratch: &scratch) else { return index }
+                }
+                return nil
+            }
+            if parts == 1 { return decode(0..<rows.count, into: out) }
+            let failures = Mutex<[Int]>([]), shared = UncheckedSendable(out)
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                // Each part writes its own rows of `destination`.
+                let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
+                if let failed = decode(range, into: shared.value) { failures.withLock { $0.append(failed) } }
+            }
+            return failures.withLock { $0.min() }
+        }
+    }
+
+    /// Whether a row of `rowWidth` floats at `offset` can be decoded as `encoding` with `runs` inside it.
+    private func decodable(at offset: Int, rowWidth: Int, runs: CoordinateRuns, as encoding: NumericEncoding) -> Bool {
+        guard case let .float(width, _) = encoding, width == 4 || width == 8, runs.end <= rowWidth,
+              case let (total, overflow) = rowWidth.multipliedReportingOverflow(by: width), !overflow else { return false }
+        return contains(offset: offset, length: total)
+    }
+
+    /// The core of `decodeFloats(at:rowWidth:selecting:…)`: `runs.count` values written at `out`, where
+    /// `capacity` (≥ `runs.count`) floats may be written.
+    private func decodeSelected(at offset: Int, rowWidth: Int, runs: CoordinateRuns, as encoding: NumericEncoding,
+                                into out: UnsafeMutablePointer<Float>, capacity: Int, scratch: inout [UInt8]) -> Bool {
+        guard decodable(at: offset, rowWidth: rowWidth, runs: runs, as: encoding), case let .float(width, order) = encoding else { return false }
         guard let first = runs.starts.first else { return true }
         // Only the span from the first selected value to the last is read.
         let span = (first * width)..<(runs.end * width)
-        func decode(_ bytes: UnsafeRawPointer) {
-            destination.withUnsafeMutableBufferPointer { all in
-                guard let out = all.baseAddress else { return }
-                Self.decodeSelected(bytes, first: first, rowWidth: runs.end, runs: runs, width: width, order: order, into: out + destinationOffset,
-                                    capacity: all.count - destinationOffset)
-            }
-        }
         // A sparse selection (a few lip vertices) reads its pages through the mapping; copying the
         // whole span with pread would move sixteen times what is used, or more.
         return withRowBytes((offset + span.lowerBound)..<(offset + span.upperBound), copying: runs.count * 16 >= runs.end - first,
-                            scratch: &scratch, decode) != nil
+                            scratch: &scratch) { bytes in
+            Self.decodeSelected(bytes, first: first, rowWidth: runs.end, runs: runs, width: width, order: order, into: out, capacity: capacity)
+        } != nil
     }
 
     /// Runs `body` on the bytes of `range` (non-empty, in bounds): copied into `scratch` with `pread`
