@@ -36,6 +36,11 @@ let package = Package(
         ),
 
         .systemLibrary(
+            name: "CSoxr",
+            pkgConfig: "soxr",
+            providers: [.apt(["libsoxr-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
@@ -46,7 +51,7 @@ let package = Package(
         .target(
             name: "Linalg",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW", "CZlib", "CKernels",
+                "CBLAS", "CLAPACKE", "CFFTW", "CZlib", "CSoxr", "CKernels",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],

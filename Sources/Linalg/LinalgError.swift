@@ -15,6 +15,8 @@ public enum LinalgError: Error, CustomStringConvertible, Equatable {
     case illegalArgument(routine: String, position: Int)
     /// A size that does not fit LAPACK's or BLAS's 32-bit integers.
     case sizeTooLarge(operation: String, value: Int)
+    /// A library other than BLAS/LAPACK (libsoxr) reported an error.
+    case library(routine: String, detail: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum LinalgError: Error, CustomStringConvertible, Equatable {
             return "\(routine): argument \(position) has an illegal value (internal error)"
         case let .sizeTooLarge(operation, value):
             return "\(operation): dimension \(value) exceeds the 32-bit BLAS/LAPACK limit"
+        case let .library(routine, detail):
+            return "\(routine): \(detail)"
         }
     }
 }
