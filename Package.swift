@@ -65,10 +65,11 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["Linalg"], exclude: ["README.md"]),
         .target(name: "Dataset", dependencies: ["Formats", "Analysis", "Linalg", .product(name: "TOMLKit", package: "TOMLKit")],
                 exclude: ["README.md", "Config/README.md", "ReportFormats/README.md", "Benchmark/README.md"]),
+        .target(name: "Fix", dependencies: ["Dataset", "Formats", "Analysis", "Linalg"], exclude: ["README.md"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Linalg", "Formats", "Analysis", "Dataset",
+                "Linalg", "Formats", "Analysis", "Dataset", "Fix",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -9,7 +9,7 @@ import Synchronization
 /// single-threaded kernels and BLAS (more threads would only compete for the same cores — measured:
 /// 1.6 s against 0.76 s for a Claire-size validation). With `workers`, at most that many items run
 /// at once (each worker takes every `workers`-th item).
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = nil, _ transform: @Sendable (T) -> R) -> [R] {
+public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = nil, _ transform: @Sendable (T) -> R) -> [R] {
     let threads = ComputeThreads.count
     let inFlight = max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, items.count))
     ComputeThreads.count = max(1, threads / inFlight)

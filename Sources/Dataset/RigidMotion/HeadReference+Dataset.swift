@@ -5,7 +5,7 @@ import Linalg
 extension HeadReference {
     /// The dataset's skin neutral and, when `bs_data/bs_skin.npz` is readable and describes the same
     /// mesh, the rig's rigid set; without it each shot teaches its own.
-    static func load(_ layout: DatasetLayout) throws -> HeadReference {
+    public static func load(_ layout: DatasetLayout) throws -> HeadReference {
         let neutralPath = layout.path(DatasetFiles.skinNeutral)
         guard layout.exists(DatasetFiles.skinNeutral) else {
             throw FormatError.unreadable(neutralPath, "missing: the head is measured against the neutral pose")

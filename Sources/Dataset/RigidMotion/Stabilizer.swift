@@ -154,7 +154,7 @@ public enum Stabilizer {
     }
 
     /// Hard-links (or copies) every file below `root` into `output`, except `skipping` (relative paths).
-    static func linkTree(root: String, output: String, skipping: Set<String>) throws {
+    public static func linkTree(root: String, output: String, skipping: Set<String>) throws {
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: root) else { throw FormatError.unreadable(root, "cannot list the folder") }
         while let relative = walker.nextObject() as? String {

@@ -65,6 +65,20 @@ public struct NpzArchive: Sendable {
         return result
     }
 
+    /// Every member's .npy bytes (inflated, CRC-32 checked) in the archive's order, keyed as `arrays`:
+    /// for rewriting some members and keeping the others byte for byte.
+    public static func memberBytes(_ path: String) throws -> [(key: String, npy: [UInt8])] {
+        let archive = try ZipArchive(try ByteBuffer.mapFile(path), path: path)
+        return try archive.entries.filter { !$0.name.hasSuffix("/") }.map { entry in
+            let key = entry.name.hasSuffix(".npy") ? String(entry.name.dropLast(4)) : entry.name
+            let data = try archive.data(of: entry)
+            guard let bytes = data.bytes(at: 0, count: data.count) else {
+                throw FormatError(file: path, .element(key), "member '\(entry.name)' cannot be read")
+            }
+            return (key, bytes)
+        }
+    }
+
     /// Writes `members` (key → .npy bytes, see `NpyWriter`) as a stored (uncompressed) archive, the
     /// layout `np.savez` produces, atomically.
     public static func write(_ members: [(key: String, npy: [UInt8])], to path: String) throws {

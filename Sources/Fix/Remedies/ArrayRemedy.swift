@@ -1,0 +1,108 @@
+import Dataset
+import Formats
+import Foundation
+import Linalg
+
+/// NumPy arrays rewritten in the types the framework and the SDK read: float32 for geometry,
+/// transforms and poses, int32 for the frontal mask, fixed-width byte strings for pose names.
+enum ArrayRemedy {
+    /// A numeric array as little-endian float32 in C order, its shape kept (`[F, 4]` eye rotations as
+    /// `[F, 2, 2]` when `eyes`); nil when it is already that.
+    static func float32(_ array: NpyArray, eyes: Bool = false) throws -> [UInt8]? {
+        var shape = array.shape
+        if eyes, shape.count == 2, shape[1] == 4 { shape = [shape[0], 2, 2] }
+        guard array.dtype != .float32 || array.fortranOrder || shape != array.shape else { return nil }
+        guard array.dtype.kind == .float || array.dtype.kind == .signedInteger || array.dtype.kind == .unsignedInteger else { return nil }
+        return NpyWriter.encode(floats: try array.floats(), shape: shape)
+    }
+
+    /// A `.npy` file (geometry, saccades, blinks, the jaw neutral) as float32.
+    static func npy(_ file: String, rules: [String]) -> Repair {
+        Repair(rules: rules, file: file, action: "\(file): written as little-endian float32", replaces: [file]) { context in
+            let array = try NpyArray.read(context.layout.path(file))
+            guard let bytes = try float32(array) else { throw RepairRefused(description: "\(file) is already float32: its finding is about something else") }
+            try context.write(bytes, to: file)
+            return RepairOutcome(outputs: [file], before: "\(array.dtype) \(array.shape)", after: "<f4 \(array.shape)")
+        }
+    }
+
+    /// `xform/jaw_keypoints_cache_all.npz` or `eye_rotations_all.npz`: members as float32 (eyes as
+    /// `[F, 2, 2]`); with `trim`, a member longer than its shot loses its trailing frames. A member
+    /// shorter than its shot is left as it is: the missing frames cannot be made up.
+    static func transforms(_ file: String, rules: [String], trim: Bool) -> Repair {
+        let eyes = file == DatasetFiles.eyeRotations
+        var action = "\(file): members written as float32" + (eyes ? " [F, 2, 2]" : "")
+        if trim { action += "; members longer than their shot trimmed at the end" }
+        return Repair(rules: rules, file: file, action: action, replaces: [file]) { context in
+            let members = try NpzArchive.memberBytes(context.layout.path(file))
+            var changed: [String] = []
+            var out: [(key: String, npy: [UInt8])] = []
+            for (key, bytes) in members {
+                guard let array = try? NpyArray.parse(ByteBuffer(bytes), origin: "\(file)[\(key)]"), array.dtype.kind != .unicode, array.dtype.kind != .bytes else {
+                    out.append((key, bytes))
+                    continue
+                }
+                var replacement = try float32(array, eyes: eyes)
+                if trim, let shotFrames = try? AudioRemedy.animationLength(shot: key, context: context).frames,
+                   let frames = array.shape.first, frames > shotFrames {
+                    let values = try array.floats()
+                    var shape = array.shape
+                    if eyes, shape.count == 2, shape[1] == 4 { shape = [frames, 2, 2] }
+                    let perFrame = values.count / max(frames, 1)
+                    shape[0] = shotFrames
+                    replacement = NpyWriter.encode(floats: Array(values.prefix(shotFrames * perFrame)), shape: shape)
+                    changed.append("\(key) \(frames) → \(shotFrames) frames")
+                } else if replacement != nil {
+                    changed.append("\(key) \(array.dtype) → <f4")
+                }
+                out.append((key, replacement ?? bytes))
+            }
+            guard !changed.isEmpty else { throw RepairRefused(description: "\(file): no member needed a change this remedy makes") }
+            try write(out, to: file, context: context)
+            return RepairOutcome(outputs: [file], before: nil, after: changed.joined(separator: "; "))
+        }
+    }
+
+    /// `bs_data/bs_*.npz`: poseNames as fixed-width byte strings with `neutral` first, frontalMask as
+    /// int32, neutral and poses as float32. Every other member is kept byte for byte.
+    static func blendshapes(_ file: String, rules: [String]) -> Repair {
+        Repair(rules: rules, file: file, action: "\(file): poseNames as byte strings with neutral first, frontalMask as int32, poses as float32",
+               replaces: [file]) { context in
+            let members = try NpzArchive.memberBytes(context.layout.path(file))
+            var changed: [String] = []
+            var out: [(key: String, npy: [UInt8])] = []
+            for (key, bytes) in members {
+                guard let array = try? NpyArray.parse(ByteBuffer(bytes), origin: "\(file)[\(key)]") else {
+                    out.append((key, bytes))
+                    continue
+                }
+                switch key {
+                case "poseNames":
+                    guard array.dtype.kind == .unicode || array.dtype.kind == .bytes, var names = try? array.strings() else { out.append((key, bytes)); continue }
+                    let wasFirst = names.first == "neutral"
+                    if let index = names.firstIndex(of: "neutral"), index > 0 { names.insert(names.remove(at: index), at: 0) }
+                    guard array.dtype.kind == .unicode || !wasFirst else { out.append((key, bytes)); continue }
+                    out.append((key, NpyWriter.encode(byteStrings: names)))
+                    changed.append("poseNames \(array.dtype) → byte strings" + (wasFirst ? "" : ", neutral moved first"))
+                case "frontalMask":
+                    guard array.dtype != .int32, array.dtype.kind == .signedInteger || array.dtype.kind == .unsignedInteger,
+                          let values = try? array.integers(), values.allSatisfy({ Int32(exactly: $0) != nil }) else { out.append((key, bytes)); continue }
+                    out.append((key, NpyWriter.encode(int32: values.map { Int32($0) }, shape: [values.count])))
+                    changed.append("frontalMask \(array.dtype) → <i4")
+                default:
+                    guard array.dtype.kind == .float, let replacement = try float32(array) else { out.append((key, bytes)); continue }
+                    out.append((key, replacement))
+                    changed.append("\(key) \(array.dtype) → <f4")
+                }
+            }
+            guard !changed.isEmpty else { throw RepairRefused(description: "\(file): no member needed a change this remedy makes") }
+            try write(out, to: file, context: context)
+            let shown = changed.count > 4 ? changed.prefix(3).joined(separator: "; ") + "; and \(changed.count - 3) more" : changed.joined(separator: "; ")
+            return RepairOutcome(outputs: [file], before: nil, after: shown)
+        }
+    }
+
+    private static func write(_ members: [(key: String, npy: [UInt8])], to file: String, context: RepairContext) throws {
+        try NpzArchive.write(members, to: try context.prepare(file))
+    }
+}
