@@ -87,7 +87,7 @@ public enum FixRun {
             try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
             try Data("faceprep fix has not finished writing this folder\n".utf8).write(to: URL(fileURLWithPath: output + "/" + incompleteMarker))
         } catch {
-            throw FixError.io(output, "cannot create (\(error.localizedDescription))")
+            throw FixError.io(output, "cannot create (\(OSReason.describe(error)))")
         }
     }
 

@@ -1,3 +1,4 @@
+import Formats
 import Foundation
 
 /// Stray files and folders moved out of the dataset's way into `FIXED/_set_aside/`, at the same
@@ -49,7 +50,7 @@ enum LinkCopy {
         if fm.fileExists(atPath: target) { try fm.removeItem(atPath: target) }
         do { try fm.linkItem(atPath: source, toPath: target) } catch {
             do { try fm.copyItem(atPath: source, toPath: target) } catch {
-                throw FixError.io(target, "cannot link or copy \(source) (\(error.localizedDescription))")
+                throw FixError.io(target, "cannot link or copy \(source) (\(OSReason.describe(error)))")
             }
         }
     }

@@ -24,6 +24,13 @@ public enum NpyWriter {
         return assemble(dtype: .int32, shape: shape, body: body.bytes)
     }
 
+    /// Integer data as `<i8` (NumPy's default integer).
+    public static func encode(int64 values: [Int64], shape: [Int]) -> [UInt8] {
+        var body = ByteWriter(reservingCapacity: values.count * 8)
+        for v in values { body.append(v, .littleEndian) }
+        return assemble(dtype: .int64, shape: shape, body: body.bytes)
+    }
+
     /// Strings as fixed-width byte strings `|S<n>` (n = longest UTF-8 length, at least 1), a 1-D array.
     public static func encode(byteStrings strings: [String]) -> [UInt8] {
         let encoded = strings.map { Array($0.utf8) }

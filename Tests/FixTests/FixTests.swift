@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import Dataset
+@testable import Fix
+import Formats
+import Linalg
+
+/// A synthetic dataset with one instance of every fault `faceprep fix` repairs (and one it cannot),
+/// the same dataset made without them, and the truth to check the repairs against.
+@Suite("faceprep fix: faults repaired against truth, the input untouched", .serialized)
+struct FixTests {
+    static let shots = ["shot01_neutral", "shot02_amazement", "shot03_neutral", "shot04_amazement", "shot05_neutral", "shot06_amazement"]
+    /// Frames the animation of shot06 trails its audio by.
+    static let delay = 4
+    /// The closed-form tone shot01's audio is replaced with (below 4 kHz, so 8 kHz holds it).
+    static func tone(_ t: Double) -> Double { 0.4 * sin(2 * .pi * 330 * t) + 0.2 * sin(2 * .pi * 1_700 * t + 0.5) }
+
+    /// (faulty, static-and-in-sync twin, synth as written).
+    static let datasets: (faulty: String, truth: String, written: String) = {
+        do {
+            let root = try makeTemporaryDirectory("faceprep-fix")
+            func synth(_ folder: String, motion: [Double], delays: [Int]) throws {
+                var options = SynthesisOptions()
+                options.shots = 6; options.vertices = 1500; options.poses = 52; options.frames = 90...120; options.voices = 1; options.seed = 4
+                options.headMotionDegrees = motion
+                options.animationDelays = delays
+                try DatasetSynthesizer.write(to: folder, options: options)
+            }
+            try synth(root + "/written", motion: [0, 0, 2], delays: [0, 0, 0, 0, 0, delay])
+            try synth(root + "/truth", motion: [0], delays: [0])
+            let faulty = root + "/faulty"
+            try FileManager.default.copyItem(atPath: root + "/written", toPath: faulty)
+            try injectFaults(faulty)
+            return (faulty, root + "/truth", root + "/written")
+        } catch { fatalError("cannot write the fix fixtures: \(error)") }
+    }()
+
+    static func injectFaults(_ ds: String) throws {
+        let fm = FileManager.default
+        func skin(_ shot: String) -> String { "\(ds)/cache/skin/\(shot)/\(shot)" }
+        // A FOR8 Maya cache (shot02) and a big-endian float64 .npy one (shot04).
+        let two = try VertexCacheIO.read(skin(shots[1]) + ".xml")
+        for ext in ["xml", "mc"] { try fm.removeItem(atPath: skin(shots[1]) + "." + ext) }
+        try VertexCacheIO.write(two, to: skin(shots[1]) + ".mcx")
+        let four = try VertexCacheIO.read(skin(shots[3]) + ".xml")
+        for ext in ["xml", "mc"] { try fm.removeItem(atPath: skin(shots[3]) + "." + ext) }
+        try VertexCacheIO.write(four, to: skin(shots[3]) + ".npy", double: true)
+        // shot01: a tone at 8 kHz in 8 bits; shot02: 0.2 s short; shot05: named in another case.
+        let frames01 = try VertexCacheIO.frames(skin(shots[0]) + ".xml").frameCount
+        let count = Int(Double(frames01) / 30 * 8_000)
+        try Data(wav8(rate: 8_000, samples: (0..<count).map { tone(Double($0) / 8_000) })).write(to: URL(fileURLWithPath: "\(ds)/audio/\(shots[0]).wav"))
+        let short = try WavAudio.read("\(ds)/audio/\(shots[1]).wav")
+        try WavAudio(sampleRate: short.sampleRate, channelCount: 1, bitsPerSample: 16, encoding: .pcm, samples: Array(short.samples.dropLast(3_200)))
+            .write(to: "\(ds)/audio/\(shots[1]).wav", as: .pcm16)
+        try fm.moveItem(atPath: "\(ds)/audio/\(shots[4]).wav", toPath: "\(ds)/audio/Shot05_neutral.WAV")
+        // A stray file at the cache root.
+        try Data("export notes".utf8).write(to: URL(fileURLWithPath: "\(ds)/cache/skin/notes.txt"))
+        // float64 geometry; jaw transforms in float64 with 3 frames too many for shot03.
+        let eye = try NpyArray.read("\(ds)/geom/skin/eye_close_pose_delta.npy")
+        try AtomicFile.write(NpyWriter.encode(doubles: try eye.doubles(), shape: eye.shape), to: "\(ds)/geom/skin/eye_close_pose_delta.npy")
+        var jaw = try NpzArchive.memberBytes("\(ds)/\(DatasetFiles.jawCache)")
+        for (index, member) in jaw.enumerated() where member.key == shots[2] {
+            let array = try NpyArray.parse(ByteBuffer(member.npy), origin: "jaw")
+            let values = try array.doubles(), perFrame = values.count / array.shape[0]
+            var shape = array.shape
+            shape[0] += 3
+            jaw[index].npy = NpyWriter.encode(doubles: values + values.suffix(3 * perFrame), shape: shape)
+        }
+        try NpzArchive.write(jaw, to: "\(ds)/\(DatasetFiles.jawCache)")
+        // Blendshapes: poseNames as unicode, frontalMask as int64.
+        var bs = try NpzArchive.memberBytes("\(ds)/\(DatasetFiles.bsSkin)")
+        for (index, member) in bs.enumerated() {
+            let array = try NpyArray.parse(ByteBuffer(member.npy), origin: "bs")
+            if member.key == "poseNames" { bs[index].npy = NpyWriter.encode(unicodeStrings: try array.strings()) }
+            if member.key == "frontalMask" { bs[index].npy = NpyWriter.encode(int64: try array.integers(), shape: array.shape) }
+        }
+        try NpzArchive.write(bs, to: "\(ds)/\(DatasetFiles.bsSkin)")
+        // Not fixable: shot04's audio is gone.
+        try fm.removeItem(atPath: "\(ds)/audio/\(shots[3]).wav")
+    }
+
+    /// An 8-bit unsigned PCM mono WAV.
+    static func wav8(rate: Int, samples: [Double]) -> [UInt8] {
+        var out = ByteWriter()
+        out.append(ascii: "RIFF"); out.append(UInt32(36 + samples.count), .littleEndian); out.append(ascii: "WAVEfmt ")
+        out.append(UInt32(16), .littleEndian); out.append(UInt16(1), .littleEndian); out.append(UInt16(1), .littleEndian)
+        out.append(UInt32(rate), .littleEndian); out.append(UInt32(rate), .littleEndian); out.append(UInt16(1), .littleEndian); out.append(UInt16(8), .littleEndian)
+        out.append(ascii: "data"); out.append(UInt32(samples.count), .littleEndian)
+        out.append(samples.map { UInt8(clamping: Int((128 + 127 * $0).rounded())) })
+        return out.bytes
+    }
+
+    /// Size and CRC-32 of every file below `root`.
+    static func fingerprint(_ root: String) throws -> [String: String] {
+        var result: [String: String] = [:]
+        let walker = FileManager.default.enumerator(atPath: root)
+        while let relative = walker?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let bytes = try ByteBuffer.map(path: root + "/" + relative)
+            result[relative] = "\(bytes.count) \(Deflate.crc32(bytes))"
+        }
+        return result
+    }
+
+    static func fix(_ options: (inout FixOptions) -> Void = { _ in }) throws -> (FixReport, String) {
+        let out = try makeTemporaryDirectory("faceprep-fixed") + "/fixed"
+        var fixOptions = FixOptions(output: out)
+        options(&fixOptions)
+        return (try FixRun.run(datasets.faulty, options: fixOptions), out)
+    }
+
+    @Test("every fixable fault is gone from the fixed dataset; the unfixable one is listed and remains; the input is byte for byte as before")
+    func fixesEverything() throws {
+        let faulty = Self.datasets.faulty
+        let before = try Self.fingerprint(faulty)
+        let found = Set(try DatasetValidator.validate(faulty).findings.map(\.rule))
+        let fixable: Set<String> = ["CACHE-MAYA-VARIANT", "CACHE-DTYPE", "HEAD-MOTION", "AUDIO-RATE", "AUDIO-DEPTH", "AUDIO-SHORT", "LAYOUT-STRAY",
+                                    "GEOM-SDK-DTYPE", "XFORM-DTYPE", "XFORM-FRAMES", "BS-POSENAMES", "BS-MASK", "SYNC-OFFSET"]
+        #expect(fixable.isSubset(of: found), "the fixture lacks \(fixable.subtracting(found))")
+        let (report, out) = try Self.fix { $0.applySync = true }
+        #expect(report.fixed.allSatisfy { $0.error == nil }, "\(report.fixed.compactMap(\.error))")
+        let remaining = Set(report.remaining.map(\.rule))
+        #expect(remaining.isDisjoint(with: fixable), "still there: \(remaining.intersection(fixable))")
+        #expect(remaining.contains("AUDIO-MISSING") && report.unfixed.contains { $0.rule == "AUDIO-MISSING" && $0.file == "audio/\(Self.shots[3]).wav" })
+        #expect(report.exitCode == 1)   // the missing audio is an error that stays
+        #expect(try Self.fingerprint(faulty) == before)
+        // The log, the set-aside file, the renamed audio; no marker left.
+        let fm = FileManager.default
+        #expect(fm.fileExists(atPath: out + "/" + FixRun.logName) && !fm.fileExists(atPath: out + "/" + FixRun.incompleteMarker))
+        #expect(fm.fileExists(atPath: out + "/_set_aside/cache/skin/notes.txt") && !fm.fileExists(atPath: out + "/cache/skin/notes.txt"))
+        #expect(fm.fileExists(atPath: out + "/audio/shot05_neutral.wav") && !fm.fileExists(atPath: out + "/audio/Shot05_neutral.WAV"))
+        // Unchanged files are hard links to the input's.
+        let attributes = try fm.attributesOfItem(atPath: out + "/geom/skin/neutral_pose.npy")
+        #expect((attributes[.referenceCount] as? Int ?? 1) >= 2)
+    }
+
+    @Test("the stabilised shot equals the motion-free original; its tongue moved with it")
+    func stabilisedAgainstTruth() throws {
+        let (_, out) = try Self.fix()
+        for kind in ["skin", "tongue"] {
+            let shot = Self.shots[2]
+            let fixed = try VertexCacheIO.read("\(out)/cache/\(kind)/\(shot)/\(shot).xml")
+            let truth = try VertexCacheIO.read("\(Self.datasets.truth)/cache/\(kind)/\(shot)/\(shot).xml")
+            let moving = try VertexCacheIO.read("\(Self.datasets.faulty)/cache/\(kind)/\(shot)/\(shot).xml")
+            let error = zip(fixed.positions, truth.positions).map { abs($0 - $1) }.max() ?? .infinity
+            let motion = zip(moving.positions, truth.positions).map { abs($0 - $1) }.max() ?? 0
+            #expect(motion > 0.1, "\(kind): the fixture's head does not move")
+            #expect(error < 1e-4, "\(kind): \(error) from the motion-free original")
+        }
+    }
+
+    @Test("the shifted audio is the original delayed by the known lag exactly, the augmented track too; the resampled tone matches its closed form")
+    func audioAgainstTruth() throws {
+        let (report, out) = try Self.fix { $0.applySync = true }
+        let shot = Self.shots[5], shift = Self.delay * 16_000 / 30
+        #expect(report.fixed.contains { $0.rules.contains("SYNC-OFFSET") && $0.file == "audio/\(shot).wav" })
+        for track in ["audio/\(shot).wav", "audio/aug/voice1/\(shot).wav"] {
+            let original = try WavAudio.read("\(Self.datasets.written)/\(track)").samples
+            let fixed = try WavAudio.read("\(out)/\(track)").samples
+            #expect(fixed.count == original.count)
+            #expect(fixed.prefix(shift).allSatisfy { $0 == 0 })
+            let moved = zip(fixed.dropFirst(shift), original.dropLast(shift)).filter { $0 != $1 }.count
+            #expect(moved == 0, "\(track): \(moved) samples differ from the original shifted by \(shift)")
+        }
+        // 8 kHz 8-bit tone → 16 kHz 16-bit: the tone's values within 8-bit quantisation (1/127) and the filter's ripple.
+        let resampled = try WavAudio.read("\(out)/audio/\(Self.shots[0]).wav")
+        #expect(resampled.sampleRate == 16_000 && resampled.bitsPerSample == 16)
+        let margin = 160
+        var worst = 0.0
+        for i in margin..<(resampled.samples.count - margin) { worst = max(worst, abs(Double(resampled.samples[i]) - Self.tone(Double(i) / 16_000))) }
+        #expect(worst < 0.012, "worst \(worst)")
+        // The short track padded to the animation's length with silence at the end.
+        let padded = try WavAudio.read("\(out)/audio/\(Self.shots[1]).wav")
+        let frames = try VertexCacheIO.frames("\(out)/cache/skin/\(Self.shots[1])/\(Self.shots[1]).xml").frameCount
+        #expect(padded.frameCount == Int((Double(frames) / 30 * 16_000).rounded()))
+        #expect(padded.samples.suffix(3_000).allSatisfy { $0 == 0 })
+    }
+
+    @Test("rewritten arrays keep their values; caches keep their positions; the jaw member loses only its trailing frames")
+    func valuesKept() throws {
+        let (_, out) = try Self.fix()
+        let written = Self.datasets.written
+        let eye = try NpyArray.read("\(out)/geom/skin/eye_close_pose_delta.npy")
+        #expect(eye.dtype == .float32)
+        let eyeValues = try eye.floats(), originalEye = try NpyArray.read("\(written)/geom/skin/eye_close_pose_delta.npy").floats()
+        #expect(eyeValues == originalEye)
+        for (shot, file) in [(Self.shots[1], "xml"), (Self.shots[3], "npy")] {
+            let fixed = try VertexCacheIO.read("\(out)/cache/skin/\(shot)/\(shot).\(file)")
+            #expect(fixed.source.storedType == "float32" && (file == "npy" || fixed.source.variant.contains("FOR4")), "\(fixed.source)")
+            let original = try VertexCacheIO.read("\(written)/cache/skin/\(shot)/\(shot).xml")
+            #expect(fixed.positions == original.positions)
+        }
+        let jaw = try NpzArchive.read("\(out)/\(DatasetFiles.jawCache)").array(Self.shots[2])
+        let original = try NpzArchive.read("\(written)/\(DatasetFiles.jawCache)").array(Self.shots[2])
+        let jawValues = try jaw.floats(), originalValues = try original.floats()
+        #expect(jaw.dtype == .float32 && jaw.shape == original.shape && jawValues == originalValues)
+        let bs = try NpzArchive.read("\(out)/\(DatasetFiles.bsSkin)")
+        #expect(bs.arrays["poseNames"]?.dtype.kind == .bytes && bs.arrays["frontalMask"]?.dtype == .int32)
+        let mask = try bs.array("frontalMask").integers(), originalMask = try NpzArchive.read("\(written)/\(DatasetFiles.bsSkin)").array("frontalMask").integers()
+        #expect(mask == originalMask)
+    }
+
+    @Test("--dry-run writes nothing; --skip leaves a rule's findings; the output must be new, outside the input, or an interrupted fix's")
+    func contract() throws {
+        let scratch = try makeTemporaryDirectory("faceprep-fix-contract")
+        var dry = FixOptions(output: scratch + "/dry")
+        dry.dryRun = true
+        let plan = try FixRun.run(Self.datasets.faulty, options: dry)
+        #expect(!FileManager.default.fileExists(atPath: scratch + "/dry") && !plan.fixed.isEmpty && plan.remaining.isEmpty)
+
+        var skipping = FixOptions(output: scratch + "/skip")
+        skipping.skip = [try RuleSelector("HEAD-MOTION")]
+        let skipped = try FixRun.run(Self.datasets.faulty, options: skipping)
+        #expect(skipped.remaining.contains { $0.rule == "HEAD-MOTION" } && skipped.unfixed.contains { $0.rule == "HEAD-MOTION" })
+
+        #expect(throws: FixError.self) { try FixRun.run(Self.datasets.faulty, options: FixOptions(output: Self.datasets.faulty + "/fixed")) }
+        try FileManager.default.createDirectory(atPath: scratch + "/full", withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: scratch + "/full/keep.txt"))
+        #expect(throws: FixError.self) { try FixRun.run(Self.datasets.faulty, options: FixOptions(output: scratch + "/full")) }
+        #expect(FileManager.default.fileExists(atPath: scratch + "/full/keep.txt"))
+        // An interrupted fix's folder (marked) is started again.
+        try FileManager.default.createDirectory(atPath: scratch + "/again/cache", withIntermediateDirectories: true)
+        try Data().write(to: URL(fileURLWithPath: scratch + "/again/" + FixRun.incompleteMarker))
+        try Data("half".utf8).write(to: URL(fileURLWithPath: scratch + "/again/cache/partial.npy"))
+        let again = try FixRun.run(Self.datasets.faulty, options: FixOptions(output: scratch + "/again"))
+        #expect(again.fixed.allSatisfy { $0.error == nil })
+        #expect(!FileManager.default.fileExists(atPath: scratch + "/again/cache/partial.npy"))
+        #expect(!FileManager.default.fileExists(atPath: scratch + "/again/" + FixRun.incompleteMarker))
+    }
+}
