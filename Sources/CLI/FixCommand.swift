@@ -52,6 +52,9 @@ struct FixCommand: EnvelopeCommand {
     @Option(name: .long, help: "The Maya channel to keep from caches with several.")
     var channel: String?
 
+    @Option(name: .long, help: "A folder of per-shot transform .npz files (the guide's export scripts' output), to undo the combine-script mistake; xform/ is searched too.", completion: .directory)
+    var perShot: String?
+
     @Flag(name: .long, help: "Ignore DATASET/faceprep.toml.")
     var noConfig = false
 
@@ -78,6 +81,7 @@ struct FixCommand: EnvelopeCommand {
         options.applySync = applySync
         options.maxAudioChange = maxAudioChange
         options.channel = channel
+        options.perShotFolder = perShot
         options.progress = { progress.update($0) }
         var validation = ValidationOptions(framesPerSecond: frameRate.fps)
         var settings = ValidationSettings()

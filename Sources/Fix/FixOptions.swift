@@ -16,6 +16,9 @@ public struct FixOptions: Sendable {
     public var maxAudioChange = 0.5
     /// The Maya channel to keep from caches with several.
     public var channel: String?
+    /// Where the per-shot transform archives the guide's export scripts wrote lie (besides `xform/`):
+    /// the arrays the combine-script mistake lost are taken from them.
+    public var perShotFolder: String?
     /// Validation settings (faceprep.toml), for the findings and for the check of the result.
     public var validation = ValidationOptions()
     public var progress: @Sendable (String) -> Void = { _ in }

@@ -27,7 +27,7 @@ enum FixPlanner {
         "AUG-MISSING": "the augmented voice has no recording of this shot",
         "TONGUE-MISSING": "a tongue animation that was not exported cannot be made up",
         "XFORM-KEYS": "a shot's transforms that were not exported cannot be made up",
-        "XFORM-COMBINE-MISTAKE": "the archive holds the string, not the shot's array: combine again with np.load(file)['anim'] (or ['rotations'])",
+        "XFORM-COMBINE-MISTAKE": "the archive holds the string, not the shot's array, and no per-shot .npz was found in xform/ or --per-shot DIR: combine again with np.load(file)['anim'] (or ['rotations'])",
         "GEOM-MISSING": "geometry that was not exported cannot be made up",
         "DATASET-SHOTS": "a property of the whole dataset: record more shots",
         "CACHE-FPS": "changing a frame rate means resampling the animation: re-export at one rate",
@@ -42,7 +42,7 @@ enum FixPlanner {
         var caches: [String: (skin: CacheRemedy.Target?, tongue: CacheRemedy.Target?, stabilise: Bool)] = [:]
         var audio: [String: AudioRemedy.Work] = [:]
         var arrays: [String: [String]] = [:]
-        var transforms: [String: (rules: [String], trim: Bool)] = [:]
+        var transforms: [String: (rules: [String], trim: Bool, unwrap: Bool)] = [:]
         var blendshapes: [String: [String]] = [:]
         var setAside: [String: (rules: [String], why: String)] = [:]
         let audioNames = (try? FileManager.default.contentsOfDirectory(atPath: layout.path("audio"))) ?? []
@@ -90,6 +90,13 @@ enum FixPlanner {
                 }
             case "LAYOUT-FLAT", "CACHE-DTYPE":
                 cache(finding)
+            case "CACHE-UNREADABLE" where finding.file.hasSuffix(".npy") && finding.message.contains("is not [frames, vertices, 3]"):
+                // A flat [F, 3V] array: the same numbers, in the shape the framework reads.
+                if let array = try? NpyArray.read(layout.path(finding.file)), array.shape.count == 2, array.shape[1] % 3 == 0 {
+                    cache(finding)
+                } else {
+                    unfixed(finding)
+                }
             case "CACHE-MAYA-VARIANT":
                 if options.channel == nil, finding.message.contains("channel") {
                     unfixed(finding, "several channels: name the one to keep with --channel")
@@ -140,10 +147,18 @@ enum FixPlanner {
                     unfixed(finding, "not a dtype problem: the values or the shape are wrong")
                 }
             case "XFORM-DTYPE":
-                transforms[finding.file] = ((transforms[finding.file]?.rules ?? []) + [finding.rule], transforms[finding.file]?.trim ?? false)
+                let entry = transforms[finding.file]
+                transforms[finding.file] = ((entry?.rules ?? []) + [finding.rule], entry?.trim ?? false, entry?.unwrap ?? false)
+            case "XFORM-COMBINE-MISTAKE":
+                // The message names the member ("member 'shot01' holds …"): its shot's own archive must be at hand.
+                let shot = finding.message.split(separator: "'").dropFirst().first.map(String.init) ?? ""
+                guard ArrayRemedy.perShotArchive(for: shot, layout: layout, options: options) != nil else { unfixed(finding); continue }
+                let entry = transforms[finding.file]
+                transforms[finding.file] = ((entry?.rules ?? []) + [finding.rule], entry?.trim ?? false, true)
             case "XFORM-FRAMES":
                 if finding.message.contains("training trims") {
-                    transforms[finding.file] = ((transforms[finding.file]?.rules ?? []) + [finding.rule], true)
+                    let entry = transforms[finding.file]
+                    transforms[finding.file] = ((entry?.rules ?? []) + [finding.rule], true, entry?.unwrap ?? false)
                 } else {
                     unfixed(finding, "fewer frames than the shot: the missing frames cannot be made up")
                 }
@@ -189,7 +204,7 @@ enum FixPlanner {
         for (_, work) in audio.sorted(by: { $0.key < $1.key }) { plan.repairs.append(AudioRemedy.repair(work)) }
         for (file, rules) in arrays.sorted(by: { $0.key < $1.key }) { plan.repairs.append(ArrayRemedy.npy(file, rules: rules)) }
         for (file, entry) in transforms.sorted(by: { $0.key < $1.key }) {
-            plan.repairs.append(ArrayRemedy.transforms(file, rules: Array(Set(entry.rules)).sorted(), trim: entry.trim))
+            plan.repairs.append(ArrayRemedy.transforms(file, rules: Array(Set(entry.rules)).sorted(), trim: entry.trim, unwrap: entry.unwrap))
         }
         for (file, rules) in blendshapes.sorted(by: { $0.key < $1.key }) { plan.repairs.append(ArrayRemedy.blendshapes(file, rules: Array(Set(rules)).sorted())) }
         return plan

@@ -31,12 +31,14 @@ struct FixTests {
             try synth(root + "/truth", motion: [0], delays: [0])
             let faulty = root + "/faulty"
             try FileManager.default.copyItem(atPath: root + "/written", toPath: faulty)
-            try injectFaults(faulty)
+            try injectFaults(faulty, perShot: root + "/per-shot")
             return (faulty, root + "/truth", root + "/written")
         } catch { fatalError("cannot write the fix fixtures: \(error)") }
     }()
 
-    static func injectFaults(_ ds: String) throws {
+    static var perShot: String { URL(fileURLWithPath: datasets.faulty).deletingLastPathComponent().path + "/per-shot" }
+
+    static func injectFaults(_ ds: String, perShot: String) throws {
         let fm = FileManager.default
         func skin(_ shot: String) -> String { "\(ds)/cache/skin/\(shot)/\(shot)" }
         // A FOR8 Maya cache (shot02) and a big-endian float64 .npy one (shot04).
@@ -46,6 +48,10 @@ struct FixTests {
         let four = try VertexCacheIO.read(skin(shots[3]) + ".xml")
         for ext in ["xml", "mc"] { try fm.removeItem(atPath: skin(shots[3]) + "." + ext) }
         try VertexCacheIO.write(four, to: skin(shots[3]) + ".npy", double: true)
+        // A flat [F, 3V] .npy cache (shot05).
+        let five = try VertexCacheIO.read(skin(shots[4]) + ".xml")
+        for ext in ["xml", "mc"] { try fm.removeItem(atPath: skin(shots[4]) + "." + ext) }
+        try AtomicFile.write(NpyWriter.encode(floats: five.positions, shape: [five.frameCount, 3 * five.vertexCount]), to: skin(shots[4]) + ".npy")
         // shot01: a tone at 8 kHz in 8 bits; shot02: 0.2 s short; shot05: named in another case.
         let frames01 = try VertexCacheIO.frames(skin(shots[0]) + ".xml").frameCount
         let count = Int(Double(frames01) / 30 * 8_000)
@@ -76,6 +82,14 @@ struct FixTests {
             if member.key == "frontalMask" { bs[index].npy = NpyWriter.encode(int64: try array.integers(), shape: array.shape) }
         }
         try NpzArchive.write(bs, to: "\(ds)/\(DatasetFiles.bsSkin)")
+        // The combine-script mistake in the eye rotations of shot01, whose own archive is in a folder of per-shot files.
+        var eyes = try NpzArchive.memberBytes("\(ds)/\(DatasetFiles.eyeRotations)")
+        for (index, member) in eyes.enumerated() where member.key == shots[0] {
+            try fm.createDirectory(atPath: perShot, withIntermediateDirectories: true)
+            try NpzArchive.write([(key: "rotations", npy: member.npy)], to: "\(perShot)/eye_rotations_\(shots[0]).npz")
+            eyes[index].npy = NpyWriter.encode(unicodeStrings: ["rotations"])
+        }
+        try NpzArchive.write(eyes, to: "\(ds)/\(DatasetFiles.eyeRotations)")
         // Not fixable: shot04's audio is gone.
         try fm.removeItem(atPath: "\(ds)/audio/\(shots[3]).wav")
     }
@@ -117,10 +131,14 @@ struct FixTests {
         let before = try Self.fingerprint(faulty)
         let found = Set(try DatasetValidator.validate(faulty).findings.map(\.rule))
         let fixable: Set<String> = ["CACHE-MAYA-VARIANT", "CACHE-DTYPE", "HEAD-MOTION", "AUDIO-RATE", "AUDIO-DEPTH", "AUDIO-SHORT", "LAYOUT-STRAY",
-                                    "GEOM-SDK-DTYPE", "XFORM-DTYPE", "XFORM-FRAMES", "BS-POSENAMES", "BS-MASK", "SYNC-OFFSET"]
+                                    "GEOM-SDK-DTYPE", "XFORM-DTYPE", "XFORM-FRAMES", "BS-POSENAMES", "BS-MASK", "SYNC-OFFSET", "XFORM-COMBINE-MISTAKE", "CACHE-UNREADABLE"]
         #expect(fixable.isSubset(of: found), "the fixture lacks \(fixable.subtracting(found))")
-        let (report, out) = try Self.fix { $0.applySync = true }
+        let (report, out) = try Self.fix { $0.applySync = true; $0.perShotFolder = Self.perShot }
         #expect(report.fixed.allSatisfy { $0.error == nil }, "\(report.fixed.compactMap(\.error))")
+        let eyes = try NpzArchive.read(out + "/" + DatasetFiles.eyeRotations).array(Self.shots[0])
+        let originalEyes = try NpzArchive.read(Self.datasets.written + "/" + DatasetFiles.eyeRotations).array(Self.shots[0])
+        let eyeValues = try eyes.floats(), originalEyeValues = try originalEyes.floats()
+        #expect(eyes.dtype == .float32 && eyes.shape == originalEyes.shape && eyeValues == originalEyeValues)
         let remaining = Set(report.remaining.map(\.rule))
         #expect(remaining.isDisjoint(with: fixable), "still there: \(remaining.intersection(fixable))")
         #expect(remaining.contains("AUDIO-MISSING") && report.unfixed.contains { $0.rule == "AUDIO-MISSING" && $0.file == "audio/\(Self.shots[3]).wav" })
@@ -186,7 +204,7 @@ struct FixTests {
         #expect(eye.dtype == .float32)
         let eyeValues = try eye.floats(), originalEye = try NpyArray.read("\(written)/geom/skin/eye_close_pose_delta.npy").floats()
         #expect(eyeValues == originalEye)
-        for (shot, file) in [(Self.shots[1], "xml"), (Self.shots[3], "npy")] {
+        for (shot, file) in [(Self.shots[1], "xml"), (Self.shots[3], "npy"), (Self.shots[4], "npy")] {
             let fixed = try VertexCacheIO.read("\(out)/cache/skin/\(shot)/\(shot).\(file)")
             #expect(fixed.source.storedType == "float32" && (file == "npy" || fixed.source.variant.contains("FOR4")), "\(fixed.source)")
             let original = try VertexCacheIO.read("\(written)/cache/skin/\(shot)/\(shot).xml")

@@ -29,20 +29,32 @@ enum ArrayRemedy {
     /// `xform/jaw_keypoints_cache_all.npz` or `eye_rotations_all.npz`: members as float32 (eyes as
     /// `[F, 2, 2]`); with `trim`, a member longer than its shot loses its trailing frames. A member
     /// shorter than its shot is left as it is: the missing frames cannot be made up.
-    static func transforms(_ file: String, rules: [String], trim: Bool) -> Repair {
+    static func transforms(_ file: String, rules: [String], trim: Bool, unwrap: Bool = false) -> Repair {
         let eyes = file == DatasetFiles.eyeRotations
         var action = "\(file): members written as float32" + (eyes ? " [F, 2, 2]" : "")
         if trim { action += "; members longer than their shot trimmed at the end" }
+        if unwrap { action += "; members holding the string 'anim' or 'rotations' replaced by the array of the shot's own .npz" }
         return Repair(rules: rules, file: file, action: action, replaces: [file]) { context in
             let members = try NpzArchive.memberBytes(context.layout.path(file))
             var changed: [String] = []
             var out: [(key: String, npy: [UInt8])] = []
             for (key, bytes) in members {
-                guard let array = try? NpyArray.parse(ByteBuffer(bytes), origin: "\(file)[\(key)]"), array.dtype.kind != .unicode, array.dtype.kind != .bytes else {
+                guard var array = try? NpyArray.parse(ByteBuffer(bytes), origin: "\(file)[\(key)]") else {
                     out.append((key, bytes))
                     continue
                 }
+                if array.dtype.kind == .unicode || array.dtype.kind == .bytes {
+                    // The combine script's mistake: the member holds the name of the array inside the shot's own archive.
+                    guard unwrap, let name = (try? array.strings())?.first, name == "anim" || name == "rotations",
+                          let source = perShotArchive(for: key, layout: context.layout, options: context.options), let inner = try? NpzArchive.read(source).array(name) else {
+                        out.append((key, bytes))
+                        continue
+                    }
+                    array = inner
+                    changed.append("\(key) unwrapped from \(source)")
+                }
                 var replacement = try float32(array, eyes: eyes)
+                if replacement == nil, changed.last?.hasPrefix("\(key) unwrapped") == true { replacement = NpyWriter.encode(floats: try array.floats(), shape: array.shape) }
                 if trim, let shotFrames = try? AudioRemedy.animationLength(shot: key, context: context).frames,
                    let frames = array.shape.first, frames > shotFrames {
                     let values = try array.floats()
@@ -61,6 +73,22 @@ enum ArrayRemedy {
             try write(out, to: file, context: context)
             return RepairOutcome(outputs: [file], before: nil, after: changed.joined(separator: "; "))
         }
+    }
+
+    /// The per-shot archive the guide's export script wrote for `shot` (e.g. `jaw_keypoints_cache_<shot>.npz`):
+    /// the one `.npz` in `--per-shot DIR` or in `xform/` whose name holds the shot's name, not followed by
+    /// a letter or digit (so `shot1` does not take `shot10`'s).
+    static func perShotArchive(for shot: String, layout: DatasetLayout, options: FixOptions) -> String? {
+        let folders = [options.perShotFolder, layout.path("xform")].compactMap { $0 }
+        var found: [String] = []
+        for folder in folders {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted() where name.lowercased().hasSuffix(".npz") {
+                guard let range = name.range(of: shot) else { continue }
+                let next = name[range.upperBound...].first
+                if next.map({ !$0.isLetter && !$0.isNumber }) ?? true, !name.hasSuffix("_all.npz") { found.append(folder + "/" + name) }
+            }
+        }
+        return found.count == 1 ? found.first : nil
     }
 
     /// `bs_data/bs_*.npz`: poseNames as fixed-width byte strings with `neutral` first, frontalMask as

@@ -82,8 +82,13 @@ enum AudioRemedy {
         guard let entry = context.layout.skin.first(where: { $0.shot == shot }), let file = entry.candidates.first else {
             throw RepairRefused(description: "shot \(shot) has no skin cache to take the length from")
         }
+        let fallback = context.options.validation.framesPerSecond ?? 30
+        // A flat .npy cache (which this fix reshapes) has its frames first; it states no rate.
+        if CacheFormat(path: file) == .numpy, let array = try? NpyArray.read(context.layout.path(file)), array.shape.count == 2 {
+            return (array.shape[0], fallback)
+        }
         let frames = try VertexCacheIO.frames(context.layout.path(file), channel: context.options.channel)
-        return (frames.frameCount, frames.framesPerSecond ?? context.options.validation.framesPerSecond ?? 30)
+        return (frames.frameCount, frames.framesPerSecond ?? fallback)
     }
 
     private static func describe(rate: Int, bits: Int, encoding: WavAudio.Encoding, frames: Int, channels: Int) -> String {

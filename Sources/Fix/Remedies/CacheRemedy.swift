@@ -48,7 +48,7 @@ enum CacheRemedy {
             var transforms: [RigidTransform]?
             var skinFrames: Int?
             if let skin {
-                let cache = try VertexCacheIO.read(context.layout.path(skin.file), channel: context.options.channel)
+                let cache = try read(skin.file, context: context)
                 skinFrames = cache.frameCount
                 var positions = cache.positions
                 if stabilize, let reference = context.headReference {
@@ -67,7 +67,7 @@ enum CacheRemedy {
                 outputs += try write(cache, positions: positions, kind: "skin", shot: shot, source: skin.file, context: context)
             }
             if let tongue {
-                let cache = try VertexCacheIO.read(context.layout.path(tongue.file), channel: context.options.channel)
+                let cache = try read(tongue.file, context: context)
                 var positions = cache.positions
                 if let transforms {
                     guard cache.frameCount == skinFrames else {
@@ -79,6 +79,19 @@ enum CacheRemedy {
             }
             return RepairOutcome(outputs: outputs, before: before, after: after)
         }
+    }
+
+    /// The cache at `file`; a flat `.npy` `[F, 3V]` (which the framework cannot read) as `[F, V, 3]`.
+    static func read(_ file: String, context: RepairContext) throws -> VertexCache {
+        let path = context.layout.path(file)
+        guard CacheFormat(path: file) == .numpy, let array = try? NpyArray.read(path), array.shape.count == 2,
+              array.shape[1] % 3 == 0, array.shape[1] > 0 else {
+            return try VertexCacheIO.read(path, channel: context.options.channel)
+        }
+        let cache = try VertexCache(frameCount: array.shape[0], vertexCount: array.shape[1] / 3, positions: try array.floats(),
+                                    source: CacheSource(path: path, format: .numpy, variant: "npy \(array.dtype) \(array.shape), flat", storedType: "\(array.dtype)"))
+        try cache.requireFinite()
+        return cache
     }
 
     /// How a written cache is stored, for the log.
