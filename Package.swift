@@ -41,6 +41,11 @@ let package = Package(
             providers: [.apt(["libsoxr-dev"])]
         ),
         .systemLibrary(
+            name: "CSndfile",
+            pkgConfig: "sndfile",
+            providers: [.apt(["libsndfile1-dev"])]
+        ),
+        .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
@@ -51,7 +56,7 @@ let package = Package(
         .target(
             name: "Linalg",
             dependencies: [
-                "CBLAS", "CLAPACKE", "CFFTW", "CZlib", "CSoxr", "CKernels",
+                "CBLAS", "CLAPACKE", "CFFTW", "CZlib", "CSoxr", "CSndfile", "CKernels",
                 .product(name: "ComplexModule", package: "swift-numerics"),
                 .product(name: "RealModule", package: "swift-numerics"),
             ],
@@ -87,7 +92,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Linalg", "TestSupport"], exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Formats", "Linalg", "Analysis", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg", "TestSupport"]),
-        .testTarget(name: "FixTests", dependencies: ["Fix", "Dataset", "Formats", "Analysis", "Linalg", "TestSupport"]),
+        .testTarget(name: "FixTests", dependencies: ["Fix", "Dataset", "Formats", "Analysis", "Linalg", "TestSupport", "CSndfile"]),
         // Runs the built `faceprep` binary (SwiftPM builds every product before the tests).
         .testTarget(name: "CLITests", dependencies: ["Formats", "TestSupport"]),
     ],

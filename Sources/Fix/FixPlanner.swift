@@ -110,6 +110,12 @@ enum FixPlanner {
                 track(finding) { $0.resample = true }
             case "AUDIO-DEPTH":
                 track(finding) { $0.requantise = true }
+            case "AUDIO-CHANNELS":
+                track(finding) { $0.downmix = true }
+            case "AUDIO-NOT-WAV":
+                track(finding) { $0.decode = true }
+            case "AUDIO-FORMAT":
+                setAside[finding.file] = ((setAside[finding.file]?.rules ?? []) + [finding.rule], "not WAV, and not read by the framework")
             case "AUDIO-SHORT", "AUDIO-LONG", "AUG-SHORT", "AUG-LONG":
                 track(finding) { $0.conformLength = true }
             case "SYNC-OFFSET":
@@ -134,8 +140,11 @@ enum FixPlanner {
                     $0 != name && ($0.lowercased() == name.lowercased()
                         || (($0 as NSString).deletingPathExtension.lowercased() == stem && ["wav", "wave"].contains(($0 as NSString).pathExtension.lowercased())))
                 }
+                let otherFormat = layout.nonWavAudio.filter { ($0 as NSString).deletingPathExtension.lowercased() == ("audio/" + stem) }
                 if variants.count == 1, let variant = variants.first {
                     track(finding, source: "audio/" + variant) { _ in }
+                } else if variants.isEmpty, otherFormat.count == 1, let other = otherFormat.first {
+                    track(finding, source: other) { $0.decode = true }
                 } else {
                     unfixed(finding, variants.count > 1 ? "several WAVs differ from the shot's name only in case: which one is for you to say" : nil)
                 }

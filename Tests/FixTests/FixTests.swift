@@ -1,3 +1,4 @@
+import CSndfile
 import Foundation
 import Testing
 import TestSupport
@@ -60,6 +61,16 @@ struct FixTests {
         try WavAudio(sampleRate: short.sampleRate, channelCount: 1, bitsPerSample: 16, encoding: .pcm, samples: Array(short.samples.dropLast(3_200)))
             .write(to: "\(ds)/audio/\(shots[1]).wav", as: .pcm16)
         try fm.moveItem(atPath: "\(ds)/audio/\(shots[4]).wav", toPath: "\(ds)/audio/Shot05_neutral.WAV")
+        // shot02's short track in stereo (both channels the same); shot03's audio as FLAC (named .flac), its
+        // augmented track as FLAC data in a .wav: both written by libsndfile.
+        let shortStereo = try WavAudio.read("\(ds)/audio/\(shots[1]).wav")
+        try WavAudio(sampleRate: shortStereo.sampleRate, channelCount: 2, bitsPerSample: 16, encoding: .pcm,
+                     samples: shortStereo.samples.flatMap { [$0, $0] }).write(to: "\(ds)/audio/\(shots[1]).wav", as: .pcm16)
+        for (track, target) in [("audio/\(shots[2]).wav", "audio/\(shots[2]).flac"), ("audio/aug/voice1/\(shots[2]).wav", "audio/aug/voice1/\(shots[2]).wav")] {
+            let audio = try WavAudio.read("\(ds)/\(track)")
+            try fm.removeItem(atPath: "\(ds)/\(track)")
+            try writeFLAC(audio.samples, rate: audio.sampleRate, to: "\(ds)/\(target)")
+        }
         // A stray file at the cache root.
         try Data("export notes".utf8).write(to: URL(fileURLWithPath: "\(ds)/cache/skin/notes.txt"))
         // float64 geometry; jaw transforms in float64 with 3 frames too many for shot03.
@@ -92,6 +103,17 @@ struct FixTests {
         try NpzArchive.write(eyes, to: "\(ds)/\(DatasetFiles.eyeRotations)")
         // Not fixable: shot04's audio is gone.
         try fm.removeItem(atPath: "\(ds)/audio/\(shots[3]).wav")
+    }
+
+    /// A 16-bit mono FLAC file, written by libsndfile.
+    static func writeFLAC(_ samples: [Float], rate: Int, to path: String) throws {
+        var info = SF_INFO()
+        info.samplerate = Int32(rate)
+        info.channels = 1
+        info.format = Int32(SF_FORMAT_FLAC | SF_FORMAT_PCM_16)
+        guard let file = sf_open(path, Int32(SFM_WRITE), &info) else { throw FixError.io(path, "libsndfile cannot write FLAC") }
+        _ = samples.withUnsafeBufferPointer { sf_writef_float(file, $0.baseAddress, sf_count_t($0.count)) }
+        sf_close(file)
     }
 
     /// An 8-bit unsigned PCM mono WAV.
@@ -131,7 +153,7 @@ struct FixTests {
         let before = try Self.fingerprint(faulty)
         let found = Set(try DatasetValidator.validate(faulty).findings.map(\.rule))
         let fixable: Set<String> = ["CACHE-MAYA-VARIANT", "CACHE-DTYPE", "HEAD-MOTION", "AUDIO-RATE", "AUDIO-DEPTH", "AUDIO-SHORT", "LAYOUT-STRAY",
-                                    "GEOM-SDK-DTYPE", "XFORM-DTYPE", "XFORM-FRAMES", "BS-POSENAMES", "BS-MASK", "SYNC-OFFSET", "XFORM-COMBINE-MISTAKE", "CACHE-UNREADABLE"]
+                                    "GEOM-SDK-DTYPE", "XFORM-DTYPE", "XFORM-FRAMES", "BS-POSENAMES", "BS-MASK", "SYNC-OFFSET", "XFORM-COMBINE-MISTAKE", "CACHE-UNREADABLE", "AUDIO-CHANNELS", "AUDIO-NOT-WAV"]
         #expect(fixable.isSubset(of: found), "the fixture lacks \(fixable.subtracting(found))")
         let (report, out) = try Self.fix { $0.applySync = true; $0.perShotFolder = Self.perShot }
         #expect(report.fixed.allSatisfy { $0.error == nil }, "\(report.fixed.compactMap(\.error))")
@@ -189,6 +211,15 @@ struct FixTests {
         var worst = 0.0
         for i in margin..<(resampled.samples.count - margin) { worst = max(worst, abs(Double(resampled.samples[i]) - Self.tone(Double(i) / 16_000))) }
         #expect(worst < 0.012, "worst \(worst)")
+        // FLAC decoded to the same 16-bit samples; the stereo track averaged to its (identical) channels.
+        for track in ["audio/\(Self.shots[2]).wav", "audio/aug/voice1/\(Self.shots[2]).wav", "audio/\(Self.shots[1]).wav"] {
+            let decoded = try WavAudio.read("\(out)/\(track)"), original = try WavAudio.read("\(Self.datasets.written)/\(track)")
+            // shot02's track was cut short by 3,200 samples before it became stereo; the rest is the padding.
+            let count = min(decoded.samples.count, original.samples.count) - (track.contains(Self.shots[1]) ? 3_200 : 0)
+            let differing = zip(decoded.samples.prefix(count), original.samples.prefix(count)).filter { $0 != $1 }.count
+            #expect(decoded.channelCount == 1 && decoded.bitsPerSample == 16 && differing == 0, "\(track): \(differing) samples differ")
+        }
+        #expect(!FileManager.default.fileExists(atPath: "\(out)/audio/\(Self.shots[2]).flac"))
         // The short track padded to the animation's length with silence at the end.
         let padded = try WavAudio.read("\(out)/audio/\(Self.shots[1]).wav")
         let frames = try VertexCacheIO.frames("\(out)/cache/skin/\(Self.shots[1])/\(Self.shots[1]).xml").frameCount

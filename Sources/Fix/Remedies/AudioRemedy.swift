@@ -18,6 +18,11 @@ enum AudioRemedy {
         var resample = false
         var requantise = false
         var conformLength = false
+        /// The source is not WAV (FLAC, MP3, …, or such data in a .wav): decoded with libsndfile, as the
+        /// framework reads it, and conformed to the animation's length when more than a frame off.
+        var decode = false
+        /// Several channels averaged to one (what the framework does itself).
+        var downmix = false
         /// Frames the animation is late (positive) or early; the audio is shifted by as much.
         var lagFrames: Int?
     }
@@ -26,7 +31,8 @@ enum AudioRemedy {
 
     static func repair(_ work: Work) -> Repair {
         var parts: [String] = []
-        if work.source != work.target { parts.append("renamed to \(work.target)") }
+        if work.decode { parts.append("decoded with libsndfile and written as WAV") } else if work.source != work.target { parts.append("renamed to \(work.target)") }
+        if work.downmix { parts.append("channels averaged to mono") }
         if work.resample { parts.append("resampled to \(minimumRate) Hz (\(AudioResampler.description))") }
         if work.requantise { parts.append("written as 16-bit PCM") }
         if let lag = work.lagFrames { parts.append("shifted \(abs(lag)) frame\(abs(lag) == 1 ? "" : "s") \(lag > 0 ? "later" : "earlier") (the animation was \(lag > 0 ? "late" : "early"))") }
@@ -37,11 +43,24 @@ enum AudioRemedy {
     }
 
     private static func run(_ work: Work, context: RepairContext) throws -> RepairOutcome {
-        let wav = try WavAudio.read(context.layout.path(work.source))
-        let channels = max(wav.channelCount, 1)
+        let wav: WavAudio
+        var before: String
+        if work.decode {
+            let decoded = try SoundFileDecoder.decode(context.layout.path(work.source))
+            wav = WavAudio(sampleRate: decoded.sampleRate, channelCount: decoded.channels, bitsPerSample: decoded.bitsPerSample ?? 32,
+                           encoding: (decoded.bitsPerSample ?? 32) <= 16 ? .pcm : .float, samples: decoded.samples)
+            before = "\(decoded.format), \(decoded.sampleRate) Hz, " + String(format: "%.3f s", Double(wav.frameCount) / Double(max(decoded.sampleRate, 1)))
+        } else {
+            wav = try WavAudio.read(context.layout.path(work.source))
+            before = describe(rate: wav.sampleRate, bits: wav.bitsPerSample, encoding: wav.encoding, frames: wav.frameCount, channels: max(wav.channelCount, 1))
+        }
+        var channels = max(wav.channelCount, 1)
         var samples = wav.samples, rate = wav.sampleRate
-        let before = describe(rate: wav.sampleRate, bits: wav.bitsPerSample, encoding: wav.encoding, frames: wav.frameCount, channels: channels)
-        if work.resample, rate < minimumRate {
+        if work.downmix, channels > 1 {
+            samples = wav.mono()
+            channels = 1
+        }
+        if (work.resample || work.decode), rate < minimumRate {
             samples = try AudioResampler.resample(samples, channels: channels, from: Double(rate), to: Double(minimumRate))
             rate = minimumRate
         }
@@ -59,16 +78,19 @@ enum AudioRemedy {
             notes.append(String(format: "shifted %.0f ms %@", Double(shift) / Double(rate) * 1000, lag > 0 ? "later" : "earlier"))
         }
         // After a shift the track keeps its length unless the length is being fixed too.
-        let wanted = work.conformLength ? Int((Double(animation.frames) / animation.fps * Double(rate)).rounded()) : originalFrames
+        let matching = Int((Double(animation.frames) / animation.fps * Double(rate)).rounded())
+        // Decoded audio was never checked: conformed when more than a frame off, as validate would ask.
+        let conform = work.conformLength || (work.decode && abs(matching - originalFrames) > Int(Double(rate) / animation.fps))
+        let wanted = conform ? matching : originalFrames
         let current = samples.count / channels
         if wanted != current {
             let change = Double(wanted - current) / Double(rate)
-            if work.conformLength, abs(change) > context.options.maxAudioChange {
+            if conform, abs(change) > context.options.maxAudioChange {
                 throw RepairRefused(description: String(format: "%@ would need %.0f ms %@ at the end, more than --max-audio-change %.2f s: check that it is the right take",
                                                         work.source, abs(change) * 1000, change > 0 ? "of silence" : "cut", context.options.maxAudioChange))
             }
             if wanted > current { samples += [Float](repeating: 0, count: (wanted - current) * channels) } else { samples.removeLast((current - wanted) * channels) }
-            if work.conformLength { notes.append(String(format: "%@ %.0f ms at the end", change > 0 ? "padded" : "trimmed", abs(change) * 1000)) }
+            if conform { notes.append(String(format: "%@ %.0f ms at the end", change > 0 ? "padded" : "trimmed", abs(change) * 1000)) }
         }
         let format: WavAudio.OutputFormat = wav.encoding == .pcm && wav.bitsPerSample <= 16 ? .pcm16 : .float32
         try context.write(WavAudio.encode(samples: samples, sampleRate: rate, channelCount: channels, as: format), to: work.target)
