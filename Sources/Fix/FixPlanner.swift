@@ -90,6 +90,9 @@ enum FixPlanner {
                 }
             case "LAYOUT-FLAT", "CACHE-DTYPE":
                 cache(finding)
+            case "CACHE-UNREADABLE" where finding.message.contains("choose one with --channel"):
+                // A Maya cache with several channels: the framework interleaves them as frames.
+                if options.channel == nil { unfixed(finding, "several channels: name the one to keep with --channel") } else { cache(finding) }
             case "CACHE-UNREADABLE" where finding.file.hasSuffix(".npy") && finding.message.contains("is not [frames, vertices, 3]"):
                 // A flat [F, 3V] array: the same numbers, in the shape the framework reads.
                 if let array = try? NpyArray.read(layout.path(finding.file)), array.shape.count == 2, array.shape[1] % 3 == 0 {

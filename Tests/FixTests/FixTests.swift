@@ -251,6 +251,65 @@ struct FixTests {
         #expect(mask == originalMask)
     }
 
+    /// Maya XML of a cache with `channels` (name, type), `frames` frames at 30 fps.
+    static func mayaXML(type: String, frames: Int, channels: [(String, String)]) -> [UInt8] {
+        var text = "<?xml version=\"1.0\"?>\n<Autodesk_Cache_File>\n  <cacheType Type=\"\(type)\" Format=\"mcc\"/>\n"
+        text += "  <time Range=\"0-\((frames - 1) * 200)\"/>\n  <cacheTimePerFrame TimePerFrame=\"200\"/>\n  <cacheVersion Version=\"2.0\"/>\n  <Channels>\n"
+        for (i, c) in channels.enumerated() {
+            text += "    <channel\(i) ChannelName=\"\(c.0)\" ChannelType=\"\(c.1)\" ChannelInterpretation=\"positions\" SamplingType=\"Regular\" SamplingRate=\"200\" StartTime=\"0\" EndTime=\"\((frames - 1) * 200)\"/>\n"
+        }
+        return ascii(text + "  </Channels>\n</Autodesk_Cache_File>\n")
+    }
+    static func chunk(_ tag: String, _ payload: [UInt8]) -> [UInt8] { ascii(tag) + be32(payload.count) + payload + [UInt8](repeating: 0, count: (4 - payload.count % 4) % 4) }
+    static func group(_ type: String, _ children: [UInt8]) -> [UInt8] { chunk("FOR4", ascii(type) + children) }
+    static func header(_ start: Int, _ end: Int) -> [UInt8] { chunk("VRSN", ascii("0.1") + [0]) + chunk("STIM", be32(start)) + chunk("ETIM", be32(end)) }
+
+    @Test("Maya variants: OneFilePerFrame and two channels (with --channel) become OneFile FOR4 with the same positions; without --channel the two-channel cache is listed")
+    func mayaVariants() throws {
+        let root = try makeTemporaryDirectory("faceprep-fix-maya") + "/ds"
+        try FileManager.default.copyItem(atPath: Self.datasets.truth, toPath: root)
+        let perFrame = Self.shots[0], twoChannels = Self.shots[1]
+        let one = try VertexCacheIO.read("\(root)/cache/skin/\(perFrame)/\(perFrame).xml")
+        let two = try VertexCacheIO.read("\(root)/cache/skin/\(twoChannels)/\(twoChannels).xml")
+        for shot in [perFrame, twoChannels] { for ext in ["xml", "mc"] { try FileManager.default.removeItem(atPath: "\(root)/cache/skin/\(shot)/\(shot).\(ext)") } }
+        let stride = 3 * one.vertexCount
+        try Data(Self.mayaXML(type: "OneFilePerFrame", frames: one.frameCount, channels: [("skinShape", "FloatVectorArray")]))
+            .write(to: URL(fileURLWithPath: "\(root)/cache/skin/\(perFrame)/\(perFrame).xml"))
+        for f in 0..<one.frameCount {
+            let values = Array(one.positions[(f * stride)..<((f + 1) * stride)])
+            let bytes = Self.group("CACH", Self.header(f * 200, f * 200))
+                + Self.group("MYCH", Self.chunk("CHNM", ascii("skinShape") + [0]) + Self.chunk("SIZE", be32(one.vertexCount)) + Self.chunk("FVCA", beFloats(values)))
+            try Data(bytes).write(to: URL(fileURLWithPath: "\(root)/cache/skin/\(perFrame)/\(perFrame)Frame\(f).mc"))
+        }
+        var bytes = Self.group("CACH", Self.header(0, (two.frameCount - 1) * 200))
+        for f in 0..<two.frameCount {
+            let values = Array(two.positions[(f * stride)..<((f + 1) * stride)])
+            bytes += Self.group("MYCH", Self.chunk("TIME", be32(f * 200)) + Self.chunk("CHNM", ascii("skinShape") + [0]) + Self.chunk("SIZE", be32(two.vertexCount))
+                + Self.chunk("FVCA", beFloats(values)) + Self.chunk("CHNM", ascii("eyeShape") + [0]) + Self.chunk("SIZE", be32(1)) + Self.chunk("DVCA", beDoubles([1, 2, 3])))
+        }
+        try Data(Self.mayaXML(type: "OneFile", frames: two.frameCount, channels: [("skinShape", "FloatVectorArray"), ("eyeShape", "DoubleVectorArray")]))
+            .write(to: URL(fileURLWithPath: "\(root)/cache/skin/\(twoChannels)/\(twoChannels).xml"))
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(root)/cache/skin/\(twoChannels)/\(twoChannels).mc"))
+        // validate calls the OneFilePerFrame cache a variant the framework cannot read, and the two-channel one unreadable without a choice.
+        let found = try DatasetValidator.validate(root).findings
+        #expect(found.contains { $0.rule == "CACHE-MAYA-VARIANT" && $0.file.contains(perFrame) })
+        #expect(found.contains { $0.rule == "CACHE-UNREADABLE" && $0.file.contains(twoChannels) && $0.message.contains("--channel") })
+
+        let scratch = try makeTemporaryDirectory("faceprep-fix-maya-out")
+        let unnamed = try FixRun.run(root, options: FixOptions(output: scratch + "/a"))
+        #expect(unnamed.unfixed.contains { $0.rule == "CACHE-UNREADABLE" && $0.file.contains(twoChannels) && $0.why.contains("--channel") })
+        var named = FixOptions(output: scratch + "/b")
+        named.channel = "skinShape"
+        let report = try FixRun.run(root, options: named)
+        #expect(report.fixed.allSatisfy { $0.error == nil } && !report.remaining.contains { $0.rule.hasPrefix("CACHE-") })
+        for (shot, original) in [(perFrame, one), (twoChannels, two)] {
+            let fixed = try VertexCacheIO.read("\(scratch)/b/cache/skin/\(shot)/\(shot).xml")
+            #expect(fixed.source.variant.contains("OneFile") && fixed.source.channels.count == 1 && fixed.positions == original.positions, "\(shot): \(fixed.source)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: "\(scratch)/b/cache/skin/\(shot)").sorted()
+            #expect(left == ["\(shot).mc", "\(shot).xml"], "\(left)")
+        }
+    }
+
     @Test("--dry-run writes nothing; --skip leaves a rule's findings; the output must be new, outside the input, or an interrupted fix's")
     func contract() throws {
         let scratch = try makeTemporaryDirectory("faceprep-fix-contract")
