@@ -102,7 +102,7 @@ struct FixCommand: EnvelopeCommand {
         var lines: [String] = []
         let verb = report.dryRun ? "would fix" : "fixed"
         for entry in report.fixed {
-            var line = "\(entry.error == nil ? verb : "FAILED") [\(entry.rules.joined(separator: ", "))] \(entry.action)"
+            var line = "\(entry.error == nil ? verb : "FAILED") [\(entry.rules.joined(separator: ", "))]\(entry.pass > 1 ? " (pass \(entry.pass), shown by earlier fixes)" : "") \(entry.action)"
             if let before = entry.before, let after = entry.after { line += "\n    before: \(before)\n    after:  \(after)" } else if let after = entry.after { line += "\n    \(after)" }
             if let error = entry.error { line += "\n    \(error)" }
             lines.append(line)

@@ -15,6 +15,8 @@ public struct FixedFile: Sendable, Codable {
     public var after: String?
     /// Why the repair failed, when it did (the file is then left out of FIXED's fixes).
     public var error: String?
+    /// 1 for the findings on the input; 2 or 3 for those that only showed on FIXED once others were fixed.
+    public var pass = 1
 }
 
 /// A finding left as it is, and why.

@@ -39,12 +39,59 @@ public enum FixRun {
 
         options.progress("fix: linking the files that need no change")
         let unchanged = try linkTree(from: root, to: output, skipping: replaced)
-        let reference = plan.stabilises ? try HeadReference.load(layout) : nil
+        var fixed = try apply(plan.repairs, layout: layout, output: output, options: options, pass: 1, stabilises: plan.stabilises)
+        options.progress("fix: validating \(options.output)")
+        var remaining = try DatasetValidator.validate(output, options: options.validation).findings
+
+        // One fault can hide another (a track is not held to an animation whose cache cannot be read):
+        // FIXED is planned again, and what was not tried yet is fixed in place, up to two more passes.
+        // The sync lags were measured on the input and applied once.
+        var later = options
+        later.applySync = false
+        func key(_ repair: Repair) -> String { repair.file + " " + repair.rules.joined(separator: ",") }
+        var attempted = Set(plan.repairs.map(key))
+        var final = plan
+        for pass in 2...3 {
+            final = FixPlanner.plan(layout: try DatasetLayout.discover(output), findings: remaining, options: later, syncLags: [:])
+            let fresh = final.repairs.filter { !attempted.contains(key($0)) }
+            guard !fresh.isEmpty else { break }
+            fresh.forEach { attempted.insert(key($0)) }
+            fixed += try apply(fresh, layout: try DatasetLayout.discover(output), output: output, options: later, pass: pass, stabilises: final.stabilises)
+            options.progress("fix: validating \(options.output) (pass \(pass))")
+            remaining = try DatasetValidator.validate(output, options: options.validation).findings
+            final = FixPlanner.plan(layout: try DatasetLayout.discover(output), findings: remaining, options: later, syncLags: [:])
+        }
+        // What is left: the findings no remedy answers, and any a remedy answered without success.
+        var unfixed = final.unfixed
+        for repair in final.repairs {
+            for finding in remaining where repair.rules.contains(finding.rule) && (finding.file == repair.file || repair.replaces.contains(finding.file)) {
+                unfixed.append(Unfixed(rule: finding.rule, severity: finding.severity, file: finding.file, message: finding.message,
+                                       why: "still found after the fix: see the fix entry for \(repair.file)"))
+            }
+        }
+        let result = FixReport(input: root, output: options.output, dryRun: false, fixed: fixed, unfixed: unfixed, unchanged: unchanged,
+                               remaining: remaining, resampler: AudioResampler.description)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(Array(try encoder.encode(result)), to: output + "/" + logName)
+        try fm.removeItem(atPath: output + "/" + incompleteMarker)
+        return result
+    }
+
+    /// Runs `repairs` into `output`. Pass 1 reads the input (whose replaced files were not linked, and
+    /// are linked after all when their repair fails); later passes work on FIXED itself, each written
+    /// file renamed into place and the files a repair replaced removed (never the input's: FIXED holds
+    /// links, and a rename or an unlink changes only FIXED's entry).
+    static func apply(_ repairs: [Repair], layout: DatasetLayout, output: String, options: FixOptions, pass: Int,
+                      stabilises: Bool) throws -> [FixedFile] {
+        let fm = FileManager.default
+        let reference = stabilises ? try HeadReference.load(layout) : nil
         let context = RepairContext(layout: layout, output: output, options: options, headReference: reference)
         let done = Counter()
-        let fixed = parallelMap(plan.repairs) { repair -> FixedFile in
-            defer { options.progress("fix \(done.next())/\(plan.repairs.count): \(repair.file)") }
+        let fixed = parallelMap(repairs) { repair -> FixedFile in
+            defer { options.progress("fix \(done.next())/\(repairs.count): \(repair.file)") }
             var entry = repair.planned
+            entry.pass = pass
             do {
                 let outcome = try repair.run(context)
                 entry.outputs = outcome.outputs
@@ -55,22 +102,21 @@ public enum FixRun {
             }
             return entry
         }
-        // A repair that failed leaves its input as it was, rather than nothing.
-        for (repair, entry) in zip(plan.repairs, fixed) where entry.error != nil {
-            for file in repair.replaces where fm.fileExists(atPath: layout.path(file)) {
-                _ = try LinkCopy.tree(from: layout.path(file), to: output + "/" + file)
+        for (repair, entry) in zip(repairs, fixed) {
+            if pass == 1 {
+                // A repair that failed leaves its input as it was, rather than nothing.
+                guard entry.error != nil else { continue }
+                for file in repair.replaces where fm.fileExists(atPath: layout.path(file)) {
+                    _ = try LinkCopy.tree(from: layout.path(file), to: output + "/" + file)
+                }
+            } else if entry.error == nil {
+                let written = Set(entry.outputs.map { $0.lowercased() })
+                for file in repair.replaces where !written.contains(file.lowercased()) && fm.fileExists(atPath: output + "/" + file) {
+                    try fm.removeItem(atPath: output + "/" + file)
+                }
             }
         }
-
-        options.progress("fix: validating \(options.output)")
-        let remaining = try DatasetValidator.validate(output, options: options.validation).findings
-        let result = FixReport(input: root, output: options.output, dryRun: false, fixed: fixed, unfixed: plan.unfixed, unchanged: unchanged,
-                               remaining: remaining, resampler: AudioResampler.description)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try AtomicFile.write(Array(try encoder.encode(result)), to: output + "/" + logName)
-        try fm.removeItem(atPath: output + "/" + incompleteMarker)
-        return result
+        return fixed
     }
 
     /// Creates FIXED, or empties one an interrupted fix left (it has the marker); refuses any other

@@ -43,7 +43,7 @@ struct Repair: Sendable {
     let run: @Sendable (RepairContext) throws -> RepairOutcome
 
     /// The log entry before the work has run (a dry run's).
-    var planned: FixedFile { FixedFile(rules: rules, file: file, action: action, outputs: [], before: nil, after: nil, error: nil) }
+    var planned: FixedFile { FixedFile(rules: rules, file: file, action: action, outputs: [], before: nil, after: nil, error: nil, pass: 1) }
 }
 
 /// Why a planned repair cannot go ahead, found while doing it: the finding stays, with this reason.

@@ -60,6 +60,11 @@ struct FixTests {
         let short = try WavAudio.read("\(ds)/audio/\(shots[1]).wav")
         try WavAudio(sampleRate: short.sampleRate, channelCount: 1, bitsPerSample: 16, encoding: .pcm, samples: Array(short.samples.dropLast(3_200)))
             .write(to: "\(ds)/audio/\(shots[1]).wav", as: .pcm16)
+        // shot05's track, named in another case, is also 0.3 s long: validate sees it only once it has the right name
+        // and its flat cache (below) can be read, in the fix's second pass.
+        let five05 = try WavAudio.read("\(ds)/audio/\(shots[4]).wav")
+        try WavAudio(sampleRate: five05.sampleRate, channelCount: 1, bitsPerSample: 16, encoding: .pcm,
+                     samples: five05.samples + [Float](repeating: 0.01, count: 4_800)).write(to: "\(ds)/audio/\(shots[4]).wav", as: .pcm16)
         try fm.moveItem(atPath: "\(ds)/audio/\(shots[4]).wav", toPath: "\(ds)/audio/Shot05_neutral.WAV")
         // shot02's short track in stereo (both channels the same); shot03's audio as FLAC (named .flac), its
         // augmented track as FLAC data in a .wav: both written by libsndfile.
@@ -171,6 +176,11 @@ struct FixTests {
         #expect(fm.fileExists(atPath: out + "/" + FixRun.logName) && !fm.fileExists(atPath: out + "/" + FixRun.incompleteMarker))
         #expect(fm.fileExists(atPath: out + "/_set_aside/cache/skin/notes.txt") && !fm.fileExists(atPath: out + "/cache/skin/notes.txt"))
         #expect(fm.fileExists(atPath: out + "/audio/shot05_neutral.wav") && !fm.fileExists(atPath: out + "/audio/Shot05_neutral.WAV"))
+        // The hidden fault, fixed in the second pass: the renamed track trimmed to the reshaped cache's length.
+        #expect(report.fixed.contains { $0.pass == 2 && $0.rules == ["AUDIO-LONG"] && $0.file == "audio/shot05_neutral.wav" })
+        let five = try WavAudio.read(out + "/audio/shot05_neutral.wav")
+        let fiveFrames = try VertexCacheIO.frames(out + "/cache/skin/shot05_neutral/shot05_neutral.npy").frameCount
+        #expect(five.frameCount == Int((Double(fiveFrames) / 30 * 16_000).rounded()))
         // Unchanged files are hard links to the input's.
         let attributes = try fm.attributesOfItem(atPath: out + "/geom/skin/neutral_pose.npy")
         #expect((attributes[.referenceCount] as? Int ?? 1) >= 2)

@@ -64,8 +64,8 @@ enum ArrayRemedy {
                     shape[0] = shotFrames
                     replacement = NpyWriter.encode(floats: Array(values.prefix(shotFrames * perFrame)), shape: shape)
                     changed.append("\(key) \(frames) → \(shotFrames) frames")
-                } else if replacement != nil {
-                    changed.append("\(key) \(array.dtype) → <f4")
+                } else if replacement != nil, array.dtype != .float32 || eyes {
+                    changed.append("\(key) \(array.dtype) \(array.shape) → <f4")
                 }
                 out.append((key, replacement ?? bytes))
             }

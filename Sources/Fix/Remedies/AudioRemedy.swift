@@ -83,6 +83,7 @@ enum AudioRemedy {
         let conform = work.conformLength || (work.decode && abs(matching - originalFrames) > Int(Double(rate) / animation.fps))
         let wanted = conform ? matching : originalFrames
         let current = samples.count / channels
+        if conform, wanted == current { notes.append("already the animation's length") }
         if wanted != current {
             let change = Double(wanted - current) / Double(rate)
             if conform, abs(change) > context.options.maxAudioChange {
