@@ -99,7 +99,7 @@ struct FixCommand: EnvelopeCommand {
     }
 
     static func render(_ report: FixReport) -> String {
-        var lines: [String] = []
+        var lines: [String] = report.fixed.isEmpty ? ["nothing to fix"] : []
         let verb = report.dryRun ? "would fix" : "fixed"
         for entry in report.fixed {
             var line = "\(entry.error == nil ? verb : "FAILED") [\(entry.rules.joined(separator: ", "))]\(entry.pass > 1 ? " (pass \(entry.pass), shown by earlier fixes)" : "") \(entry.action)"

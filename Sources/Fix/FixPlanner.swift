@@ -52,10 +52,10 @@ enum FixPlanner {
             plan.unfixed.append(Unfixed(rule: finding.rule, severity: finding.severity, file: finding.file, message: finding.message,
                                         why: why ?? reasons[finding.rule] ?? "no mechanical remedy: \(rule?.fix ?? finding.fix)"))
         }
-        func cache(_ finding: Finding, stabilise: Bool = false) {
-            guard let (kind, shot) = shotOf(cache: finding.file, layout: layout) else { return unfixed(finding, "not a shot's cache") }
+        func cache(_ finding: Finding, stabilise: Bool = false, file: String? = nil) {
+            guard let (kind, shot) = shotOf(cache: file ?? finding.file, layout: layout) else { return unfixed(finding, "not a shot's cache") }
             var entry = caches[shot] ?? (nil, nil, false)
-            var target = (kind == "skin" ? entry.skin : entry.tongue) ?? CacheRemedy.Target(kind: kind, file: finding.file, rules: [])
+            var target = (kind == "skin" ? entry.skin : entry.tongue) ?? CacheRemedy.Target(kind: kind, file: file ?? finding.file, rules: [])
             target.rules.append(finding.rule)
             if kind == "skin" { entry.skin = target } else { entry.tongue = target }
             entry.stabilise = entry.stabilise || stabilise
@@ -83,8 +83,14 @@ enum FixPlanner {
                 let folder = finding.file.hasSuffix("/") ? String(finding.file.dropLast()) : finding.file
                 let files = CacheRemedy.cacheFiles(in: folder, layout: layout)
                 let loose = ((try? FileManager.default.contentsOfDirectory(atPath: layout.path(folder))) ?? []).filter { !$0.hasPrefix(".") }
+                let shot = (folder as NSString).lastPathComponent
+                // One cache named after the shot in another case (Shot01.xml + Shot01.mc): renamed.
+                let stems = Set(files.map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension })
                 if loose.isEmpty || files.isEmpty {
                     setAside[finding.file] = ((setAside[finding.file]?.rules ?? []) + [finding.rule], "a shot folder without a cache")
+                } else if stems.count == 1, let stem = stems.first, stem.lowercased() == shot.lowercased(),
+                          let source = files.first(where: { !$0.lowercased().hasSuffix(".mc") && !$0.lowercased().hasSuffix(".mcx") }) {
+                    cache(finding, file: source)
                 } else {
                     unfixed(finding, "the folder holds other files: which one is the shot's cache is for you to say")
                 }

@@ -274,7 +274,7 @@ struct FixTests {
     static func group(_ type: String, _ children: [UInt8]) -> [UInt8] { chunk("FOR4", ascii(type) + children) }
     static func header(_ start: Int, _ end: Int) -> [UInt8] { chunk("VRSN", ascii("0.1") + [0]) + chunk("STIM", be32(start)) + chunk("ETIM", be32(end)) }
 
-    @Test("Maya variants: OneFilePerFrame and two channels (with --channel) become OneFile FOR4 with the same positions; without --channel the two-channel cache is listed")
+    @Test("Maya variants: OneFilePerFrame, two channels (with --channel) and a name in another case become OneFile FOR4 <shot>.xml with the same positions; without --channel the two-channel cache is listed")
     func mayaVariants() throws {
         let root = try makeTemporaryDirectory("faceprep-fix-maya") + "/ds"
         try FileManager.default.copyItem(atPath: Self.datasets.truth, toPath: root)
@@ -301,7 +301,14 @@ struct FixTests {
             .write(to: URL(fileURLWithPath: "\(root)/cache/skin/\(twoChannels)/\(twoChannels).xml"))
         try Data(bytes).write(to: URL(fileURLWithPath: "\(root)/cache/skin/\(twoChannels)/\(twoChannels).mc"))
         // validate calls the OneFilePerFrame cache a variant the framework cannot read, and the two-channel one unreadable without a choice.
+        // And a cache named after its shot in another case.
+        let renamed = Self.shots[2]
+        let three = try VertexCacheIO.read("\(root)/cache/skin/\(renamed)/\(renamed).xml")
+        for ext in ["xml", "mc"] {
+            try FileManager.default.moveItem(atPath: "\(root)/cache/skin/\(renamed)/\(renamed).\(ext)", toPath: "\(root)/cache/skin/\(renamed)/Shot03_Neutral.\(ext)")
+        }
         let found = try DatasetValidator.validate(root).findings
+        #expect(found.contains { $0.rule == "CACHE-MISSING" && $0.file.contains(renamed) })
         #expect(found.contains { $0.rule == "CACHE-MAYA-VARIANT" && $0.file.contains(perFrame) })
         #expect(found.contains { $0.rule == "CACHE-UNREADABLE" && $0.file.contains(twoChannels) && $0.message.contains("--channel") })
 
@@ -312,7 +319,7 @@ struct FixTests {
         named.channel = "skinShape"
         let report = try FixRun.run(root, options: named)
         #expect(report.fixed.allSatisfy { $0.error == nil } && !report.remaining.contains { $0.rule.hasPrefix("CACHE-") })
-        for (shot, original) in [(perFrame, one), (twoChannels, two)] {
+        for (shot, original) in [(perFrame, one), (twoChannels, two), (renamed, three)] {
             let fixed = try VertexCacheIO.read("\(scratch)/b/cache/skin/\(shot)/\(shot).xml")
             #expect(fixed.source.variant.contains("OneFile") && fixed.source.channels.count == 1 && fixed.positions == original.positions, "\(shot): \(fixed.source)")
             let left = try FileManager.default.contentsOfDirectory(atPath: "\(scratch)/b/cache/skin/\(shot)").sorted()

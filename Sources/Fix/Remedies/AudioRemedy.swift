@@ -110,7 +110,11 @@ enum AudioRemedy {
         if CacheFormat(path: file) == .numpy, let array = try? NpyArray.read(context.layout.path(file)), array.shape.count == 2 {
             return (array.shape[0], fallback)
         }
-        let frames = try VertexCacheIO.frames(context.layout.path(file), channel: context.options.channel)
+        let frames: CacheFrames
+        do { frames = try VertexCacheIO.frames(context.layout.path(file)) } catch {
+            guard let channel = context.options.channel else { throw error }
+            frames = try VertexCacheIO.frames(context.layout.path(file), channel: channel)
+        }
         return (frames.frameCount, frames.framesPerSecond ?? fallback)
     }
 

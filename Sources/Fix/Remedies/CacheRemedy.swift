@@ -86,7 +86,11 @@ enum CacheRemedy {
         let path = context.layout.path(file)
         guard CacheFormat(path: file) == .numpy, let array = try? NpyArray.read(path), array.shape.count == 2,
               array.shape[1] % 3 == 0, array.shape[1] > 0 else {
-            return try VertexCacheIO.read(path, channel: context.options.channel)
+            // --channel is for the caches with several; one with a single channel is read as it is.
+            do { return try VertexCacheIO.read(path) } catch {
+                guard let channel = context.options.channel else { throw error }
+                return try VertexCacheIO.read(path, channel: channel)
+            }
         }
         let cache = try VertexCache(frameCount: array.shape[0], vertexCount: array.shape[1] / 3, positions: try array.floats(),
                                     source: CacheSource(path: path, format: .numpy, variant: "npy \(array.dtype) \(array.shape), flat", storedType: "\(array.dtype)"))
