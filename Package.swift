@@ -71,10 +71,11 @@ let package = Package(
         .target(name: "Dataset", dependencies: ["Formats", "Analysis", "Linalg", .product(name: "TOMLKit", package: "TOMLKit")],
                 exclude: ["README.md", "Config/README.md", "ReportFormats/README.md", "Benchmark/README.md"]),
         .target(name: "Fix", dependencies: ["Dataset", "Formats", "Analysis", "Linalg"], exclude: ["README.md"]),
+        .target(name: "Report", dependencies: ["Dataset", "Formats", "Analysis", "Linalg"], exclude: ["README.md"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Linalg", "Formats", "Analysis", "Dataset", "Fix",
+                "Linalg", "Formats", "Analysis", "Dataset", "Fix", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,6 +93,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Linalg", "TestSupport"], exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Formats", "Linalg", "Analysis", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
         .testTarget(name: "FixTests", dependencies: ["Fix", "Dataset", "Formats", "Analysis", "Linalg", "TestSupport", "CSndfile"]),
         // Runs the built `faceprep` binary (SwiftPM builds every product before the tests).
         .testTarget(name: "CLITests", dependencies: ["Formats", "TestSupport"]),

@@ -83,14 +83,7 @@ struct FixCommand: EnvelopeCommand {
         options.channel = channel
         options.perShotFolder = perShot
         options.progress = { progress.update($0) }
-        var validation = ValidationOptions(framesPerSecond: frameRate.fps)
-        var settings = ValidationSettings()
-        let config = dataset.dataset + "/" + ProjectConfig.fileName
-        if !noConfig, FileManager.default.fileExists(atPath: config) { try ProjectConfig.apply(config, to: &settings) }
-        if let names = settings.emotions { validation.emotions = names }
-        validation.model = settings.model ?? .both
-        validation.settings = settings
-        options.validation = validation
+        options.validation = try projectValidationOptions(dataset: dataset.dataset, framesPerSecond: frameRate.fps, noConfig: noConfig)
         let report: FixReport
         do { report = try FixRun.run(dataset.dataset, options: options) } catch let error as FixError {
             throw CommandFailure(file: nil, message: error.description, hint: nil, exitCode: 2)

@@ -59,7 +59,7 @@ public enum NameSuggestion {
 
 extension DatasetLayout {
     /// Throws when `requested` names shots the dataset does not have, suggesting the closest.
-    func requireShots(_ requested: [String], kind: String = "skin") throws {
+    public func requireShots(_ requested: [String], kind: String = "skin") throws {
         let known = (kind == "tongue" ? tongue : skin).map(\.shot)
         let unknown = requested.filter { !known.contains($0) }
         guard let first = unknown.first else { return }

@@ -36,9 +36,10 @@ enum CLI {
 
     /// Runs `faceprep arguments…` to completion (at most `timeout` seconds).
     @discardableResult
-    static func run(_ arguments: [String], in directory: String? = nil, timeout: Double = 300) throws -> Run {
+    /// Runs `faceprep arguments…` (or another `executable`) and collects its output.
+    static func run(_ arguments: [String], in directory: String? = nil, timeout: Double = 300, executable: String? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
+        process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var environment = ProcessInfo.processInfo.environment

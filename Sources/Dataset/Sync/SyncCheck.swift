@@ -91,8 +91,10 @@ public enum SyncCheck {
             return SyncAnalysis.alignAugmented(voice: voice, shot: shot, track: track, original: original, unrelated: unrelated,
                                                maxLagSeconds: Double(options.maxLag) / fps)
         }.compactMap { $0 }
-        return SyncReport(root: root, framesPerSecond: fps, maxLagFrames: options.maxLag, shots: shots,
-                          medianLagFrames: median, outliers: outliers, augmented: augmented, failures: reads.flatMap(\.failures),
-                          readSeconds: alignStart.timeIntervalSince(readStart), alignSeconds: Date().timeIntervalSince(alignStart))
+        var report = SyncReport(root: root, framesPerSecond: fps, maxLagFrames: options.maxLag, shots: shots,
+                                medianLagFrames: median, outliers: outliers, augmented: augmented, failures: reads.flatMap(\.failures),
+                                readSeconds: alignStart.timeIntervalSince(readStart), alignSeconds: Date().timeIntervalSince(alignStart))
+        report.signals = signals
+        return report
     }
 }

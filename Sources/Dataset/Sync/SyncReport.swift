@@ -60,6 +60,8 @@ public struct SyncReport: Sendable, Encodable {
     /// with their second read), seconds.
     public let readSeconds: Double
     public let alignSeconds: Double
+    /// Each shot's speech activity and mouth opening per frame, as aligned (for `faceprep report`; not encoded).
+    public var signals: [ShotSignals] = []
 
     private enum CodingKeys: String, CodingKey {
         case root, framesPerSecond, maxLagFrames, shots, medianLagFrames, outliers, augmented, failures
