@@ -48,6 +48,12 @@ public enum DatasetReport {
                 return (nil, "\(error)")
             }
         }
+        // Tongue and jaw: the commands' rigid fits, their transform files written to a scratch folder.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("faceprep-report-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        options.progress("report: tongue and jaw")
+        let tongue = Dictionary(((try? TongueCheck.run(root, output: scratch, writeStabilized: false))?.shots ?? []).map { ($0.shot, $0) }, uniquingKeysWith: { a, _ in a })
+        let jaw = Dictionary(((try? JawCheck.run(root, output: scratch))?.shots ?? []).map { ($0.shot, $0) }, uniquingKeysWith: { a, _ in a })
         let levels = parallelMap(entries) { entry -> AudioLevels? in
             guard let file = layout.audio[entry.shot], let audio = try? WavAudio.read(layout.path(file)) else { return nil }
             return AudioLevels(samples: audio.mono())
@@ -129,6 +135,16 @@ public enum DatasetReport {
                 body += chart.render()
                 charts += 1
             }
+            if let shotSync, let signals = signalsByShot[entry.shot], let activity = signals.activity, let mouth = signals.mouth,
+               let name = shotSync.signal, let lag = shotSync.lagFrames,
+               let correlation = try? SignalAlignment.normalizedCorrelation(activity, name.hasSuffix(" rate") ? mouth.rate : mouth.opening, maxLag: sync.maxLagFrames) {
+                var chart = LineChart(title: "Correlation of speech with the mouth (\(name)) by lag", xLabel: "lag, frames (positive: the animation is late)", yLabel: "correlation")
+                chart.series = [.init(name: "correlation", colour: Self.colours[0], points: correlation.enumerated().map { (Double($0 - sync.maxLagFrames), $1) })]
+                chart.markers = [(lag, String(format: "measured %.1f", lag + 0))]
+                chart.height = 170
+                body += chart.render()
+                charts += 1
+            }
             if let shotSync {
                 // + 0 turns a −0 from the estimate into 0.
                 func shown(_ value: Double, _ scale: Double) -> Double { (value * scale).rounded() / scale + 0 }
@@ -152,9 +168,41 @@ public enum DatasetReport {
             } else if let problem {
                 body += "<p class=\"muted\">Head motion not measured: \(escapeHTML(problem))</p>"
             }
+            for (part, fits) in [("Tongue rigid vertices", tongue), ("Jaw keypoints", jaw)] {
+                guard let fit = fits[entry.shot], !fit.residuals.isEmpty else { continue }
+                var chart = LineChart(title: "\(part): residual after the rigid fit", xLabel: "seconds", yLabel: "mesh units")
+                chart.series = [.init(name: "RMS residual", colour: Self.colours[4], points: fit.residuals.enumerated().map { (Double($0) / fps, $1) })]
+                chart.limits = [(fit.limit, String(format: "limit %.3g", fit.limit))]
+                chart.height = 160
+                body += chart.render()
+                charts += 1
+            }
+            for track in sync.augmented where track.shot == entry.shot {
+                guard let original = layout.audio[entry.shot], let a = try? WavAudio.read(layout.path(original)), let b = try? WavAudio.read(layout.path(track.file)) else { continue }
+                let reference = TrackEnvelope(file: original, sampleRate: a.sampleRate, samples: a.mono())
+                let voice = TrackEnvelope(file: track.file, sampleRate: b.sampleRate, samples: b.mono())
+                var chart = LineChart(title: "Augmented voice \(track.voice) against the original", xLabel: "seconds", yLabel: "envelope")
+                chart.series = [.init(name: "original", colour: Self.colours[0], points: Self.thinned(reference.envelope, step: SyncAnalysis.fineHop)),
+                                .init(name: track.voice, colour: Self.colours[5], points: Self.thinned(voice.envelope, step: SyncAnalysis.fineHop))]
+                chart.height = 160
+                body += chart.render()
+                body += "<p>\(escapeHTML(track.voice)): <b>\(escapeHTML(track.verdict.rawValue))</b>"
+                    + (track.lagMilliseconds.map { String(format: ", lag %.1f ms", $0 + 0) } ?? "")
+                    + String(format: ", length %+.0f ms", track.lengthDifferenceMilliseconds + 0) + (track.doubt.map { " — \(escapeHTML($0))" } ?? "") + "</p>"
+                charts += 1
+            }
             body += "</section>"
         }
         return (HTML.page(title: "FacePrep report: \(URL(fileURLWithPath: root).lastPathComponent)", body: body), charts, entries.count, validation.findings.count)
+    }
+
+    /// An envelope sampled every `step` seconds, as at most 600 points (the largest value of each run):
+    /// the page stays small and a peak is never dropped.
+    static func thinned(_ envelope: [Double], step: Double) -> [(Double, Double)] {
+        let every = max(1, envelope.count / 600)
+        return stride(from: 0, to: envelope.count, by: every).map { start in
+            (Double(start) * step, envelope[start..<min(start + every, envelope.count)].max() ?? 0)
+        }
     }
 
     /// Writes the page to `output` (through a temporary file).

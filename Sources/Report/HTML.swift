@@ -30,7 +30,7 @@ enum HTML {
         .chart{display:block;margin:6px 0 14px;max-width:100%;height:auto}.chart-title{font-weight:600;font-size:12px;fill:#1d2330}
         .tick,.legend,.axis-label{font-size:11px;fill:#4a5568}.grid{stroke:#eceff4}.axis{stroke:#8c96a8}
         .series{fill:none;stroke-width:1.5}.limit{stroke:#b3261e;stroke-dasharray:5 4}.limit-label{font-size:11px;fill:#b3261e}
-        .bar{stroke:none}.shot{break-inside:avoid;page-break-inside:avoid}.muted{color:#6b7280}
+        .marker{stroke:#1d2330;stroke-dasharray:2 3}.marker-label{font-size:11px;fill:#1d2330}.bar{stroke:none}.shot{break-inside:avoid;page-break-inside:avoid}.muted{color:#6b7280}
         nav a{margin-right:10px}@media print{nav{display:none}h2{break-before:page}}
         """
 

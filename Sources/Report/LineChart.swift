@@ -22,6 +22,8 @@ public struct LineChart {
     public var series: [Series] = []
     /// Horizontal lines at these y values, labelled (a limit).
     public var limits: [(value: Double, label: String)] = []
+    /// Vertical lines at these x values, labelled (the measured lag).
+    public var markers: [(value: Double, label: String)] = []
     public var width = 720.0
     public var height = 220.0
 
@@ -63,6 +65,10 @@ public struct LineChart {
         for limit in limits {
             svg.line(m.left, y(limit.value), width - m.right, y(limit.value), class: "limit")
             svg.text(width - m.right - 4, y(limit.value) - 4, limit.label, class: "limit-label", anchor: "end")
+        }
+        for marker in markers where marker.value >= x.domain.lowerBound && marker.value <= x.domain.upperBound {
+            svg.line(x(marker.value), m.top, x(marker.value), height - m.bottom, class: "marker")
+            svg.text(x(marker.value) + 4, m.top + 10, marker.label, class: "marker-label")
         }
         for (index, s) in series.enumerated() {
             svg.polyline(s.points.map { (x($0.0), y($0.1)) }, class: "series", stroke: s.colour)

@@ -21,6 +21,10 @@ public struct RigidSetFit: Sendable, Encodable {
     public let maxTranslation: Double
     /// True when `maxResidual` exceeds the limit: the points do not move rigidly.
     public let deforms: Bool
+    /// Per frame, the RMS distance of the points after the fit (mesh units); not encoded (`faceprep report` draws it).
+    public let residuals: [Double]
+    /// The residual above which the points count as deforming (mesh units).
+    public let limit: Double
 
     private enum CodingKeys: String, CodingKey {
         case shot, frames, maxResidual, worstFrame, worstPoints, maxRotationDegrees, maxTranslation, deforms
@@ -54,7 +58,7 @@ public struct RigidSetFit: Sendable, Encodable {
                            maxResidual: residuals.max() ?? 0, worstFrame: worst, worstPoints: Array(worstPoints),
                            maxRotationDegrees: (fits.map(\.transform.angle).max() ?? 0) * 180 / .pi,
                            maxTranslation: fits.map { length($0.transform.translation) }.max() ?? 0,
-                           deforms: (residuals.max() ?? 0) > limit)
+                           deforms: (residuals.max() ?? 0) > limit, residuals: residuals, limit: limit)
         return (report, fits.map(\.transform))
     }
 
