@@ -30,6 +30,10 @@ public struct DistanceTally: Sendable {
     private var selection = DistanceSummary()
     private var distances: [Float]
     private let selectedCount: Int
+    /// Per row added, in row order: the RMS distance over every point (a fit's error over time).
+    public private(set) var rowRMS: [Double] = []
+    /// Per point, the sum over rows of its squared distance (`[P]`; a fit's error over the mesh).
+    public private(set) var pointSquares: [Double]
 
     /// - Parameters:
     ///   - reference: `[P, 3]`, subtracted from every row.
@@ -47,6 +51,13 @@ public struct DistanceTally: Sendable {
             selectedCount = points
         }
         distances = [Float](repeating: 0, count: points)
+        pointSquares = [Double](repeating: 0, count: points)
+    }
+
+    /// Per point, the RMS of its distance over the rows added (`[P]`).
+    public var pointRMS: [Double] {
+        let rows = Double(Swift.max(rowRMS.count, 1))
+        return pointSquares.map { ($0 / rows).squareRoot() }
     }
 
     /// Adds the first `rows` rows of `values` (`[rows, P, 3]`), numbered from `firstRow`. Returns the
@@ -86,6 +97,10 @@ public struct DistanceTally: Sendable {
         let all = Self.reduce(base, points: points, weights: nil)
         guard all.sum.isFinite, all.sumSquares.isFinite else { return d.firstIndex { !$0.isFinite } ?? 0 }
         merge(all, into: &self.all, row: index, distances: d, selectedOnly: false)
+        rowRMS.append(points > 0 ? (all.sumSquares / Double(points)).squareRoot() : 0)
+        pointSquares.withUnsafeMutableBufferPointer { squares in
+            for p in 0..<points { squares[p] += Double(base[p] * base[p]) }
+        }
         if let weights {
             let selected = weights.withUnsafeBufferPointer { w in Self.reduce(base, points: points, weights: w.baseAddress) }
             merge(selected, into: &selection, row: index, distances: d, selectedOnly: true)

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Formats
 import TestSupport
@@ -87,6 +88,31 @@ struct SolveTests {
         let tongueReport = try SolveRun.run(root, options: tongue)
         #expect(!tongueReport.failed && tongueReport.kind == "tongue" && tongueReport.shots.count == 2)
         #expect(FileManager.default.fileExists(atPath: "\(root)/solve_tongue/\(first.shot).npy"))
+    }
+
+    @Test("fit/<shot>.npz: the per-frame and per-vertex RMS errors fold back into the report's RMS, over the mesh and over the mask")
+    func fitOverTimeAndMesh() throws {
+        let root = try solveDataset(seed: 23)
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: root).deletingLastPathComponent().path) }
+        for scope in [BlendshapeFit.Scope.mesh, .mask] {
+            var options = SolveRun.Options()
+            options.fit = scope
+            options.output = root + "/solve-\(scope.rawValue)"
+            let report = try SolveRun.run(root, options: options)
+            for shot in report.shots {
+                let fit = try #require(shot.fit)
+                let expected = scope == .mesh ? try #require(fit.mesh) : fit.mask
+                let archive = try NpzArchive.read("\(report.output)/fit/\(shot.shot).npz")
+                let frames = try archive.array("frameRMS").floats().map(Double.init)
+                let vertices = try archive.array("vertexRMS").floats().map(Double.init).filter { !$0.isNaN }
+                #expect(frames.count == shot.frames)
+                let overFrames = (frames.map { $0 * $0 }.reduce(0, +) / Double(frames.count)).squareRoot()
+                let overVertices = (vertices.map { $0 * $0 }.reduce(0, +) / Double(vertices.count)).squareRoot()
+                #expect(abs(overFrames - expected.rms) <= 1e-6 * expected.rms && abs(overVertices - expected.rms) <= 1e-6 * expected.rms,
+                        "\(scope) \(shot.shot): \(overFrames) \(overVertices) against \(expected.rms)")
+                #expect(vertices.count == (scope == .mesh ? 400 : report.maskVertices))
+            }
+        }
     }
 
     @Test("a cache with a NaN fails its shot with the frame named; the other shot is solved")

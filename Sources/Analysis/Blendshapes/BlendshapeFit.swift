@@ -172,6 +172,15 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                 BlendshapeSolverError.shape("frame \(bad.row), vertex \(measure.vertices?[bad.point] ?? bad.point) holds non-finite positions; vertex positions must be finite numbers")
             }
 
+            /// Per frame, the RMS distance over the measured vertices (mesh units), in frame order.
+            public var frameRMS: [Double] { tally.rowRMS }
+            /// Per measured vertex, its RMS distance over the frames (mesh units), with the vertex numbers
+            /// they belong to (every vertex for the whole-mesh fit).
+            public var vertexRMS: (vertices: [Int], rms: [Double]) {
+                let rms = tally.pointRMS
+                return (measure.vertices ?? Array(0..<rms.count), rms)
+            }
+
             public var fit: BlendshapeFit {
                 if let vertices = measure.vertices {
                     return BlendshapeFit(mask: Distances(tally.all) { vertices[$0] }, mesh: nil)

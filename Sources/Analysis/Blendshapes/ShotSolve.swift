@@ -12,6 +12,10 @@ public enum ShotSolve {
     public struct Outcome: Sendable {
         public let result: BlendshapeSolver.Result
         public let fit: BlendshapeFit?
+        /// Per frame, the fit's RMS distance over the measured vertices (mesh units).
+        public var frameRMS: [Double]?
+        /// Per measured vertex (numbers in `vertices`), its RMS distance over the frames (mesh units).
+        public var vertexRMS: (vertices: [Int], rms: [Double])?
         /// `[F, 3V]` when asked for (whole-mesh fit only).
         public let reconstruction: [Float]?
     }
@@ -53,6 +57,9 @@ public enum ShotSolve {
             }
             first += count
         }
-        return Outcome(result: try stage.result(gemmSeconds: gemmSeconds), fit: accumulation?.fit, reconstruction: accumulation?.reconstruction)
+        var outcome = Outcome(result: try stage.result(gemmSeconds: gemmSeconds), fit: accumulation?.fit, reconstruction: accumulation?.reconstruction)
+        outcome.frameRMS = accumulation?.frameRMS
+        outcome.vertexRMS = accumulation?.vertexRMS
+        return outcome
     }
 }

@@ -137,6 +137,16 @@ public enum SolveRun {
             try AtomicFile.write(NpyWriter.encode(floats: result.weights.elements, shape: [cache.frameCount, poseCount]), to: outputs[0])
             let fps = cache.framesPerSecond ?? 30
             try AtomicFile.write(csv(result.weights, names: setup.poseNames, framesPerSecond: fps), to: outputs[1])
+            // The fit over time and over the mesh, for `faceprep report`: fit/<shot>.npz.
+            if let frameRMS = outcome.frameRMS, let (vertices, rms) = outcome.vertexRMS {
+                var perVertex = [Float](repeating: .nan, count: setup.rig.vertexCount)
+                for (vertex, value) in zip(vertices, rms) where vertex >= 0 && vertex < perVertex.count { perVertex[vertex] = Float(value) }
+                let path = "\(output)/fit/\(entry.shot).npz"
+                try FileManager.default.createDirectory(atPath: output + "/fit", withIntermediateDirectories: true)
+                try NpzArchive.write([(key: "frameRMS", npy: NpyWriter.encode(floats: frameRMS.map(Float.init), shape: [frameRMS.count])),
+                                      (key: "vertexRMS", npy: NpyWriter.encode(floats: perVertex, shape: [perVertex.count]))], to: path)
+                outputs.append(path)
+            }
             if let reconstruction {
                 let recon = try VertexCache(frameCount: cache.frameCount, vertexCount: cache.vertexCount, positions: reconstruction,
                                             framesPerSecond: fps, source: cache.source)
