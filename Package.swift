@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "Linalg", "TestSupport"], exclude: ["Fixtures/README.md"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Formats", "Linalg", "Analysis", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg", "TestSupport"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "TestSupport"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Linalg", "TestSupport"]),
         .testTarget(name: "FixTests", dependencies: ["Fix", "Dataset", "Formats", "Analysis", "Linalg", "TestSupport", "CSndfile"]),
         // Runs the built `faceprep` binary (SwiftPM builds every product before the tests).
         .testTarget(name: "CLITests", dependencies: ["Formats", "TestSupport"]),

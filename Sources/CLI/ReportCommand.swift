@@ -28,6 +28,9 @@ struct ReportCommand: EnvelopeCommand {
     @Option(name: .long, help: "The HTML file to write (default: DATASET/faceprep-report.html).", completion: .file(extensions: ["html"]))
     var out: String?
 
+    @Option(name: .long, help: "A faceprep solve output folder to show (default: DATASET/solve when it holds one).", completion: .directory)
+    var solve: String?
+
     @Flag(name: .long, help: "Ignore DATASET/faceprep.toml.")
     var noConfig = false
 
@@ -40,6 +43,7 @@ struct ReportCommand: EnvelopeCommand {
         try OutputLocation.prepareFile(target)
         var options = DatasetReport.Options()
         options.shots = shots.shots
+        options.solve = solve
         options.validation = try projectValidationOptions(dataset: dataset.dataset, framesPerSecond: frameRate.fps, noConfig: noConfig)
         options.progress = { progress.update($0) }
         let summary = try DatasetReport.write(dataset.dataset, to: target, options: options)

@@ -9,6 +9,8 @@ public enum DatasetReport {
     public struct Options: Sendable {
         /// Only these shots get a section (empty: all).
         public var shots: [String] = []
+        /// A `faceprep solve` output folder; nil: the dataset's `solve/` when it holds a solve.
+        public var solve: String?
         public var validation = ValidationOptions()
         public var progress: @Sendable (String) -> Void = { _ in }
         public init() {}
@@ -54,6 +56,7 @@ public enum DatasetReport {
         options.progress("report: tongue and jaw")
         let tongue = Dictionary(((try? TongueCheck.run(root, output: scratch, writeStabilized: false))?.shots ?? []).map { ($0.shot, $0) }, uniquingKeysWith: { a, _ in a })
         let jaw = Dictionary(((try? JawCheck.run(root, output: scratch))?.shots ?? []).map { ($0.shot, $0) }, uniquingKeysWith: { a, _ in a })
+        let solveView = SolveView(folder: options.solve ?? layout.path("solve"), layout: layout)
         let levels = parallelMap(entries) { entry -> AudioLevels? in
             guard let file = layout.audio[entry.shot], let audio = try? WavAudio.read(layout.path(file)) else { return nil }
             return AudioLevels(samples: audio.mono())
@@ -190,6 +193,11 @@ public enum DatasetReport {
                     + (track.lagMilliseconds.map { String(format: ", lag %.1f ms", $0 + 0) } ?? "")
                     + String(format: ", length %+.0f ms", track.lengthDifferenceMilliseconds + 0) + (track.doubt.map { " — \(escapeHTML($0))" } ?? "") + "</p>"
                 charts += 1
+            }
+            if let solveView {
+                let solve = solveView.section(shot: entry.shot, framesPerSecond: fps, colours: Self.colours)
+                body += solve.html
+                charts += solve.charts
             }
             body += "</section>"
         }

@@ -18,17 +18,22 @@ struct ReportBrowserTests {
 
     static let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--enable-logging=stderr", "--v=0"]
 
-    @Test("the sample's report loads without console errors, every chart has drawn marks, and the screenshot is a picture")
+    @Test("the sample's report with its solve loads without console errors, every chart has drawn marks, and the screenshot is a picture")
     func sample() throws {
         let browser = try #require(Self.chromium, "Chromium is needed for this test: apt-get install chromium")
         let out = try makeTemporaryDirectory("faceprep-report")
         let page = out + "/report.html"
-        let run = try CLI.run(["report", "Samples/sample-dataset", "--out", page, "--json", "--quiet"], in: CLI.packageRoot)
+        let solve = try CLI.run(["solve", "Samples/sample-dataset", "--out", out + "/solve", "--quiet"], in: CLI.packageRoot)
+        #expect(solve.status == 0, "\(solve.stderr)")
+        let run = try CLI.run(["report", "Samples/sample-dataset", "--solve", out + "/solve", "--out", page, "--json", "--quiet"], in: CLI.packageRoot)
         #expect(run.status == 0, "\(run.stderr)")
         let results = try #require(try run.json()["results"] as? [String: Any])
         let charts = try #require(results["charts"] as? Int)
-        #expect(charts >= 3 + 3 * 3, "\(charts) charts for 3 shots")   // 3 dataset charts, 3 per shot
         let html = try String(contentsOfFile: page, encoding: .utf8)
+        // 3 dataset charts; per shot speech and mouth, correlation, head rotation and translation, tongue, jaw, the solve's weights,
+        // fit over time and fit on the mesh.
+        #expect(charts == 3 + 3 * 9, "\(charts) charts for 3 shots")
+        #expect(html.contains("class=\"chart mesh-picture\"") && html.contains("data:image/png;base64,"))
         #expect(!html.contains("http://") || html.components(separatedBy: "http://").dropFirst().allSatisfy { $0.hasPrefix("www.w3.org/2000/svg") },
                 "the page must not load anything")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Linalg
 @testable import Report
 
 @Suite("report drawing: scales, charts and escaping against their own numbers")
@@ -65,5 +66,48 @@ struct ChartTests {
         var svg = SVG(width: 10, height: 10, title: "<t>")
         svg.text(1, 2, "a<b & c>", class: "x")
         #expect(svg.render().contains("a&lt;b &amp; c&gt;") && svg.render().contains("<title>&lt;t&gt;</title>"))
+    }
+}
+
+@Suite("report raster: PNG written by FacePrep, read back by zlib")
+struct RasterTests {
+    @Test("dots land on their pixels, clipped at the edges; the PNG's chunks, CRCs and rows decode to the same pixels")
+    func pngRoundTrip() throws {
+        var raster = Raster(width: 5, height: 4)
+        raster.dot(1, 1, radius: 0, colour: (10, 20, 30))
+        raster.dot(4, 3, radius: 1, colour: (200, 0, 0))   // half outside
+        #expect(raster.pixel(1, 1) == (10, 20, 30) && raster.pixel(3, 2) == (200, 0, 0) && raster.pixel(0, 0) == (255, 255, 255))
+        let png = try raster.png()
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        var offset = 8
+        var idat: [UInt8] = []
+        var types: [String] = []
+        func be32(_ at: Int) -> Int { Int(png[at]) << 24 | Int(png[at + 1]) << 16 | Int(png[at + 2]) << 8 | Int(png[at + 3]) }
+        while offset < png.count {
+            let length = be32(offset), type = String(decoding: png[(offset + 4)..<(offset + 8)], as: UTF8.self)
+            let body = Array(png[(offset + 4)..<(offset + 8 + length)])
+            #expect(UInt32(be32(offset + 8 + length)) == Deflate.crc32(body), "\(type) CRC")
+            if type == "IHDR" { #expect(be32(offset + 8) == 5 && be32(offset + 12) == 4 && png[offset + 16] == 8 && png[offset + 17] == 2) }
+            if type == "IDAT" { idat += png[(offset + 8)..<(offset + 8 + length)] }
+            types.append(type)
+            offset += 12 + length
+        }
+        #expect(types == ["IHDR", "IDAT", "IEND"])
+        // zlib stream: 2-byte header, raw DEFLATE, Adler-32.
+        let rows = try Deflate.inflate(ByteBuffer(Array(idat.dropFirst(2).dropLast(4))), expectedSize: 4 * (1 + 15))
+        for y in 0..<4 {
+            #expect(rows[y * 16] == 0)
+            for x in 0..<5 {
+                let i = y * 16 + 1 + 3 * x, p = raster.pixel(x, y)
+                #expect((rows[i], rows[i + 1], rows[i + 2]) == p)
+            }
+        }
+    }
+
+    @Test("the colour scale runs dark blue to yellow, clamped outside [0, 1]")
+    func colourScale() {
+        #expect(viridis(0) == (68, 1, 84) && viridis(1) == (253, 231, 37) && viridis(-3) == viridis(0) && viridis(.nan) == viridis(0))
+        let middle = viridis(0.5)
+        #expect(middle == (33, 145, 140))
     }
 }

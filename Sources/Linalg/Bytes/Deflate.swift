@@ -57,6 +57,17 @@ public enum Deflate {
         return output
     }
 
+    /// `bytes` as a zlib stream (RFC 1950: header, DEFLATE data, Adler-32), as PNG's IDAT holds it.
+    public static func zlibCompress(_ bytes: [UInt8], level: Int32 = 6) throws -> [UInt8] {
+        var capacity = compressBound(uLong(bytes.count))
+        var out = [UInt8](repeating: 0, count: Int(capacity))
+        let status = out.withUnsafeMutableBufferPointer { o in
+            bytes.withUnsafeBufferPointer { i in compress2(o.baseAddress, &capacity, i.baseAddress, uLong(bytes.count), level) }
+        }
+        guard status == Z_OK else { throw Failure(reason: "zlib compress2 failed (\(status))") }
+        return Array(out.prefix(Int(capacity)))
+    }
+
     /// CRC-32 (as zip stores it) of `bytes`.
     public static func crc32(_ bytes: ByteBuffer) -> UInt32 {
         bytes.storage.withBytes { raw -> UInt32 in
