@@ -143,7 +143,7 @@ public enum DatasetReport {
                let correlation = try? SignalAlignment.normalizedCorrelation(activity, name.hasSuffix(" rate") ? mouth.rate : mouth.opening, maxLag: sync.maxLagFrames) {
                 var chart = LineChart(title: "Correlation of speech with the mouth (\(name)) by lag", xLabel: "lag, frames (positive: the animation is late)", yLabel: "correlation")
                 chart.series = [.init(name: "correlation", colour: Self.colours[0], points: correlation.enumerated().map { (Double($0 - sync.maxLagFrames), $1) })]
-                chart.markers = [(lag, String(format: "measured %.1f", lag + 0))]
+                chart.markers = [(lag, String(format: "measured %.1f", (lag * 10).rounded() / 10 + 0))]
                 chart.height = 170
                 body += chart.render()
                 charts += 1
