@@ -32,8 +32,15 @@ public struct DistanceTally: Sendable {
     private let selectedCount: Int
     /// Per row added, in row order: the RMS distance over every point (a fit's error over time).
     public private(set) var rowRMS: [Double] = []
-    /// Per point, the sum over rows of its squared distance (`[P]`; a fit's error over the mesh).
-    public private(set) var pointSquares: [Double]
+    /// Per point, the sum over rows of its squared distance (`[P]`; a fit's error over the mesh):
+    /// `folded` plus the rows since the last fold, kept in Float (`recent`) and folded into Double every
+    /// 256 rows, so the per-point pass costs a vector multiply-add per point and row.
+    public var pointSquares: [Double] {
+        zip(folded, recent).map { $0 + Double($1) }
+    }
+    private var folded: [Double]
+    private var recent: [Float]
+    private var recentRows = 0
 
     /// - Parameters:
     ///   - reference: `[P, 3]`, subtracted from every row.
@@ -51,7 +58,8 @@ public struct DistanceTally: Sendable {
             selectedCount = points
         }
         distances = [Float](repeating: 0, count: points)
-        pointSquares = [Double](repeating: 0, count: points)
+        folded = [Double](repeating: 0, count: points)
+        recent = [Float](repeating: 0, count: points)
     }
 
     /// Per point, the RMS of its distance over the rows added (`[P]`).
@@ -98,8 +106,21 @@ public struct DistanceTally: Sendable {
         guard all.sum.isFinite, all.sumSquares.isFinite else { return d.firstIndex { !$0.isFinite } ?? 0 }
         merge(all, into: &self.all, row: index, distances: d, selectedOnly: false)
         rowRMS.append(points > 0 ? (all.sumSquares / Double(points)).squareRoot() : 0)
-        pointSquares.withUnsafeMutableBufferPointer { squares in
-            for p in 0..<points { squares[p] += Double(base[p] * base[p]) }
+        recent.withUnsafeMutableBufferPointer { squares in
+            guard let sums = squares.baseAddress else { return }
+            var p = 0
+            while p + 8 <= points {
+                let x = UnsafeRawPointer(base + p).loadUnaligned(as: SIMD8<Float>.self)
+                let s = UnsafeRawPointer(sums + p).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(sums + p).storeBytes(of: s + x * x, as: SIMD8<Float>.self)
+                p += 8
+            }
+            while p < points { sums[p] += base[p] * base[p]; p += 1 }
+        }
+        recentRows += 1
+        if recentRows == 256 {
+            for p in 0..<points { folded[p] += Double(recent[p]); recent[p] = 0 }
+            recentRows = 0
         }
         if let weights {
             let selected = weights.withUnsafeBufferPointer { w in Self.reduce(base, points: points, weights: w.baseAddress) }

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -48,5 +49,33 @@ public func largeArray<Element: BitwiseCopyable>(count: Int, initialize: (Unsafe
         }
         try initialize(buffer)
         initialized = count
+    }
+}
+
+/// Large Float buffers passed from one piece of work to the next (a shot's blocks of frames to the
+/// next shot's), so the kernel faults in and zeroes their memory once per run rather than once per
+/// shot. A buffer taken holds garbage: for buffers written before they are read.
+public final class ScratchPool: Sendable {
+    public static let shared = ScratchPool()
+    /// Buffers kept for reuse, at most `capacity` of them.
+    private let free = Mutex<[[Float]]>([])
+    private let capacity = 8
+
+    /// A buffer of at least `count` elements: a kept one when one is large enough, else a new one.
+    public func take(count: Int) -> [Float] {
+        let reused = free.withLock { list -> [Float]? in
+            guard let index = list.indices.filter({ list[$0].count >= count }).min(by: { list[$0].count < list[$1].count }) else { return nil }
+            return list.remove(at: index)
+        }
+        return reused ?? uninitializedBuffer(count: count)
+    }
+
+    /// Keeps `buffer` for a later `take` (megabytes only; small ones cost nothing to make).
+    public func give(_ buffer: [Float]) {
+        guard buffer.count >= 1 << 18 else { return }
+        free.withLock { list in
+            list.append(buffer)
+            if list.count > capacity { list.removeFirst() }
+        }
     }
 }

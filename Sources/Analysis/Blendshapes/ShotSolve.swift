@@ -32,9 +32,14 @@ public enum ShotSolve {
         let block = max(1, min(frameCount, measure.map { _ in BlendshapeFit.Measure.framesPerBlock(width: frameWidth) } ?? BlendshapeSolver.framesPerBlock))
         var stage = try BlendshapeSolver.FrameStage(solver: solver, frameCount: frameCount)
         var accumulation = measure.map { BlendshapeFit.Measure.Accumulation($0, reconstruct: reconstruct) }
-        // Written by `read` before anything reads them: no zero-filling.
-        var selected: [Float] = uninitializedBuffer(count: block * selection.count)
-        var frames: [Float] = uninitializedBuffer(count: shared ? 0 : block * frameWidth)
+        // Written by `read` before anything reads them: no zero-filling; taken from (and given back to)
+        // the pool, so the next shot reuses their memory.
+        var selected = ScratchPool.shared.take(count: block * selection.count)
+        var frames = shared ? [] : ScratchPool.shared.take(count: block * frameWidth)
+        defer {
+            ScratchPool.shared.give(selected)
+            ScratchPool.shared.give(frames)
+        }
         var projections = [Double](repeating: 0, count: block * ka)
         var gemmSeconds = 0.0
         var first = 0
