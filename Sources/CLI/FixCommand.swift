@@ -55,8 +55,7 @@ struct FixCommand: EnvelopeCommand {
     @Option(name: .long, help: "A folder of per-shot transform .npz files (the guide's export scripts' output), to undo the combine-script mistake; xform/ is searched too.", completion: .directory)
     var perShot: String?
 
-    @Flag(name: .long, help: "Ignore DATASET/faceprep.toml.")
-    var noConfig = false
+    @OptionGroup var config: ProjectConfigOptions
 
     @OptionGroup var frameRate: FrameRateOptions
     @OptionGroup var output: OutputOptions
@@ -83,7 +82,7 @@ struct FixCommand: EnvelopeCommand {
         options.channel = channel
         options.perShotFolder = perShot
         options.progress = { progress.update($0) }
-        options.validation = try projectValidationOptions(dataset: dataset.dataset, framesPerSecond: frameRate.fps, noConfig: noConfig)
+        options.validation = try projectValidationOptions(dataset: dataset.dataset, framesPerSecond: frameRate.fps, noConfig: config.noConfig)
         let report: FixReport
         do { report = try FixRun.run(dataset.dataset, options: options) } catch let error as FixError {
             throw CommandFailure(file: nil, message: error.description, hint: nil, exitCode: 2)

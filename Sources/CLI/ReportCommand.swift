@@ -31,8 +31,7 @@ struct ReportCommand: EnvelopeCommand {
     @Option(name: .long, help: "A faceprep solve output folder to show (default: DATASET/solve when it holds one).", completion: .directory)
     var solve: String?
 
-    @Flag(name: .long, help: "Ignore DATASET/faceprep.toml.")
-    var noConfig = false
+    @OptionGroup var config: ProjectConfigOptions
 
     @OptionGroup var shots: ShotOptions
     @OptionGroup var frameRate: FrameRateOptions
@@ -44,7 +43,7 @@ struct ReportCommand: EnvelopeCommand {
         var options = DatasetReport.Options()
         options.shots = shots.shots
         options.solve = solve
-        options.validation = try projectValidationOptions(dataset: dataset.dataset, framesPerSecond: frameRate.fps, noConfig: noConfig)
+        options.validation = try projectValidationOptions(dataset: dataset.dataset, framesPerSecond: frameRate.fps, noConfig: config.noConfig)
         options.progress = { progress.update($0) }
         let summary = try DatasetReport.write(dataset.dataset, to: target, options: options)
         let text = String(format: "wrote %@: %d charts, %d shot%@, %d finding%@, %.1f MB", target, summary.charts, summary.shots, summary.shots == 1 ? "" : "s",

@@ -1,5 +1,12 @@
+import ArgumentParser
 import Dataset
 import Foundation
+
+/// `--no-config`, on the commands that validate a dataset on the way (fix, report).
+struct ProjectConfigOptions: ParsableArguments {
+    @Flag(name: .long, help: "Ignore DATASET/faceprep.toml.")
+    var noConfig = false
+}
 
 /// Validation options as validate would use them for `dataset` by default: its faceprep.toml (unless
 /// `noConfig`), the frame rate given.
