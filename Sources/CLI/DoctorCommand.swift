@@ -13,7 +13,7 @@ struct DoctorCommand: EnvelopeCommand {
     )
     static let envelopeName = "doctor"
 
-    @Option(name: .long, help: "Set the BLAS thread count first (default: OPENBLAS_NUM_THREADS, else all cores).")
+    @Option(name: .long, help: "Set the threads per heavy call first (default: OPENBLAS_NUM_THREADS, else all cores); OpenBLAS itself runs on one thread in the CLI.")
     var blasThreads: Int?
 
     @OptionGroup var output: OutputOptions
