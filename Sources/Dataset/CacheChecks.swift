@@ -54,7 +54,7 @@ extension ValidationContext {
         let outcomes = parallelMap(jobs) { job -> CacheOutcome in
             defer { progress("read \(done.increment())/\(total) caches (\(job.file))") }
             do {
-                let frames = try VertexCacheIO.frames(root + "/" + job.file)
+                let frames = try Self.framesAsTheFrameworkSees(root + "/" + job.file)
                 return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral,
                                               head: job.tongue ? nil : head, tongue: job.tongue ? tongueAlignment : nil, lipList: lipList))
             } catch let error as FormatError {
@@ -100,6 +100,18 @@ extension ValidationContext {
             add(Rules.cacheFrameRateLow, "cache/", "\(format(framesPerSecond)) fps")
         }
         checkDiffusionFrameRate()
+    }
+
+    /// The cache's frames; a Maya cache with several channels through its first. The framework does
+    /// not choose a channel: it takes each channel's array as a frame of its own, so such a cache is
+    /// measured on its first channel and `CACHE-MAYA-VARIANT` says it interleaves them (FacePrep's
+    /// reader alone would refuse it as unreadable until told which channel to read).
+    static func framesAsTheFrameworkSees(_ path: String) throws -> CacheFrames {
+        do { return try VertexCacheIO.frames(path) } catch let error as FormatError where error.problem.contains("choose one with --channel") {
+            let xml = URL(fileURLWithPath: path).deletingPathExtension().path + ".xml"
+            guard let first = try? MayaCacheDescription.read(xml).channels.first?.name else { throw error }
+            return try VertexCacheIO.frames(path, channel: first)
+        }
     }
 
     private func checkCacheContents(_ caches: [String: CacheSummary], expectedVertices: inout Int?, neutralFile: String) {
