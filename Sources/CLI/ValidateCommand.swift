@@ -192,10 +192,8 @@ struct ValidateCommand: EnvelopeCommand {
             return CommandResult(results: .rules(infos), status: .ok, text: infos.map(\.text).joined(separator: "\n"))
         }
         guard let dataset else { throw ExitCode(2) }
-        var options = ValidationOptions(framesPerSecond: frameRate.fps, progress: { progress.update($0) })
-        if let names = settings.emotions { options.emotions = names }
-        options.model = settings.model ?? .both
-        options.settings = settings
+        var options = validationOptions(settings, framesPerSecond: frameRate.fps)
+        options.progress = { progress.update($0) }
         let report = try DatasetValidator.validate(dataset, options: options)
         let status: CommandStatus = report.exitCode(strict: strict) == 0 ? .ok : .findings
         let counts = FindingGroups.statistics(report.findings).map { RuleCount(rule: $0.rule, severity: $0.severity, count: $0.count) }

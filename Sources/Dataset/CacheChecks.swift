@@ -236,9 +236,10 @@ extension ValidationContext {
 }
 
 /// A thread-safe counter for progress lines.
-final class Counter: Sendable {
+public final class Counter: Sendable {
     private let value = Mutex<Int>(0)
-    func increment() -> Int { value.withLock { $0 += 1; return $0 } }
+    public init() {}
+    public func increment() -> Int { value.withLock { $0 += 1; return $0 } }
 }
 
 import Synchronization

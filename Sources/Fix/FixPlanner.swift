@@ -198,8 +198,12 @@ enum FixPlanner {
         }
 
         // Findings about a shot whose folder is set aside go with it (its missing audio, transforms, tongue).
-        let setAsideShots = setAside.keys.compactMap { shotOf(cache: $0.hasSuffix("/") ? String($0.dropLast()) + "/x" : $0, layout: layout)?.1 }
-            .filter { shot in layout.skin.contains { $0.shot == shot } || layout.tongue.contains { $0.shot == shot } }
+        let setAsideShots = setAside.keys.compactMap { key -> String? in
+            // A shot folder (cache/<kind>/<shot>/), not a stray file.
+            let parts = key.split(separator: "/").map(String.init)
+            guard key.hasSuffix("/"), parts.count == 3, parts[0] == "cache" else { return nil }
+            return parts[2]
+        }.filter { shot in layout.skin.contains { $0.shot == shot } || layout.tongue.contains { $0.shot == shot } }
         if !setAsideShots.isEmpty {
             plan.unfixed.removeAll { item in
                 setAsideShots.contains { shot in

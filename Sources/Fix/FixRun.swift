@@ -38,7 +38,7 @@ public enum FixRun {
         }
 
         options.progress("fix: linking the files that need no change")
-        let unchanged = try linkTree(from: root, to: output, skipping: replaced)
+        let unchanged = try LinkedCopy.tree(from: root, to: output, skipping: replaced).count
         var fixed = try apply(plan.repairs, layout: layout, output: output, options: options, pass: 1, stabilises: plan.stabilises)
         options.progress("fix: validating \(options.output)")
         var remaining = try DatasetValidator.validate(output, options: options.validation).findings
@@ -89,7 +89,7 @@ public enum FixRun {
         let context = RepairContext(layout: layout, output: output, options: options, headReference: reference)
         let done = Counter()
         let fixed = parallelMap(repairs) { repair -> FixedFile in
-            defer { options.progress("fix \(done.next())/\(repairs.count): \(repair.file)") }
+            defer { options.progress("fix \(done.increment())/\(repairs.count): \(repair.file)") }
             var entry = repair.planned
             entry.pass = pass
             do {
@@ -107,7 +107,7 @@ public enum FixRun {
                 // A repair that failed leaves its input as it was, rather than nothing.
                 guard entry.error != nil else { continue }
                 for file in repair.replaces where fm.fileExists(atPath: layout.path(file)) {
-                    _ = try LinkCopy.tree(from: layout.path(file), to: output + "/" + file)
+                    try LinkedCopy.tree(from: layout.path(file), to: output + "/" + file)
                 }
             } else if entry.error == nil {
                 let written = Set(entry.outputs.map { $0.lowercased() })
@@ -137,48 +137,13 @@ public enum FixRun {
         }
     }
 
-    /// Links every file below `root` into `output` except those under a `skipping` path; returns how many.
-    static func linkTree(from root: String, to output: String, skipping: Set<String>) throws -> Int {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: root) else { throw FixError.io(root, "cannot list the folder") }
-        var count = 0
-        while let relative = walker.nextObject() as? String {
-            if isSkipped(relative, skipping) { continue }
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                try fm.createDirectory(atPath: output + "/" + relative, withIntermediateDirectories: true)
-            } else {
-                try LinkCopy.file(from: root + "/" + relative, to: output + "/" + relative)
-                count += 1
-            }
-        }
-        return count
-    }
-
     static func countFiles(_ root: String, skipping: Set<String>) throws -> Int {
         guard let walker = FileManager.default.enumerator(atPath: root) else { throw FixError.io(root, "cannot list the folder") }
         var count = 0
         while let relative = walker.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            if !isSkipped(relative, skipping), FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue { count += 1 }
+            if !LinkedCopy.isSkipped(relative, skipping), FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue { count += 1 }
         }
         return count
     }
-
-    private static func isSkipped(_ relative: String, _ skipping: Set<String>) -> Bool {
-        if skipping.contains(relative) { return true }
-        var path = relative as NSString
-        while path.length > 0, path.deletingLastPathComponent != path as String {
-            path = path.deletingLastPathComponent as NSString
-            if skipping.contains(path as String) { return true }
-        }
-        return false
-    }
-}
-
-/// A thread-safe count for progress lines.
-final class Counter: Sendable {
-    private let value = Mutex<Int>(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }

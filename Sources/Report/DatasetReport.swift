@@ -44,7 +44,7 @@ public enum DatasetReport {
         let done = Counter()
         options.progress("report: head motion")
         let heads = parallelMap(entries) { entry -> (HeadMotion?, String?) in
-            defer { options.progress("report: head motion \(done.next())/\(entries.count)") }
+            defer { options.progress("report: head motion \(done.increment())/\(entries.count)") }
             guard let reference, let file = entry.candidates.first else { return (nil, "no cache or no neutral") }
             do { return (try HeadCheck.estimate(try VertexCacheIO.frames(layout.path(file)), reference: reference), nil) } catch {
                 return (nil, "\(error)")
@@ -220,10 +220,4 @@ public enum DatasetReport {
         try AtomicFile.write(bytes, to: output)
         return Summary(output: output, bytes: bytes.count, shots: page.shots, charts: page.charts, findings: page.findings)
     }
-}
-
-/// A thread-safe count for progress lines.
-final class Counter: Sendable {
-    private let value = Mutex<Int>(0)
-    func next() -> Int { value.withLock { $0 += 1; return $0 } }
 }

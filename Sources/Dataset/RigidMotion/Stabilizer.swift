@@ -106,7 +106,7 @@ public enum Stabilizer {
             }
         }
         try fm.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try linkTree(root: root, output: output, skipping: replaced)
+        try LinkedCopy.tree(from: root, to: output, skipping: replaced)
 
         let done = Counter()
         let outcomes = parallelMap(skinEntries) { entry -> Result<CacheResult, Error> in
@@ -151,21 +151,5 @@ public enum Stabilizer {
                                     framesPerSecond: cache.framesPerSecond, startFrame: cache.startFrame, source: cache.source)
         if moved.framesPerSecond == nil, CacheFormat(path: path) == .mayaCache { moved.framesPerSecond = 30 }
         try VertexCacheIO.write(moved, to: path, double: cache.source.storedType == "float64")
-    }
-
-    /// Hard-links (or copies) every file below `root` into `output`, except `skipping` (relative paths).
-    public static func linkTree(root: String, output: String, skipping: Set<String>) throws {
-        let fm = FileManager.default
-        guard let walker = fm.enumerator(atPath: root) else { throw FormatError.unreadable(root, "cannot list the folder") }
-        while let relative = walker.nextObject() as? String {
-            let source = root + "/" + relative, target = output + "/" + relative
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: source, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
-                try fm.createDirectory(atPath: target, withIntermediateDirectories: true)
-            } else if !skipping.contains(relative) {
-                do { try fm.linkItem(atPath: source, toPath: target) } catch { try fm.copyItem(atPath: source, toPath: target) }
-            }
-        }
     }
 }

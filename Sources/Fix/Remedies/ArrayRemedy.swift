@@ -35,26 +35,20 @@ enum ArrayRemedy {
         if trim { action += "; members longer than their shot trimmed at the end" }
         if unwrap { action += "; members holding the string 'anim' or 'rotations' replaced by the array of the shot's own .npz" }
         return Repair(rules: rules, file: file, action: action, replaces: [file]) { context in
-            let members = try NpzArchive.memberBytes(context.layout.path(file))
-            var changed: [String] = []
-            var out: [(key: String, npy: [UInt8])] = []
-            for (key, bytes) in members {
-                guard var array = try? NpyArray.parse(ByteBuffer(bytes), origin: "\(file)[\(key)]") else {
-                    out.append((key, bytes))
-                    continue
-                }
+            let notes = try rewriteMembers(file, context: context) { key, parsed in
+                var array = parsed
+                var notes: [String] = []
                 if array.dtype.kind == .unicode || array.dtype.kind == .bytes {
                     // The combine script's mistake: the member holds the name of the array inside the shot's own archive.
                     guard unwrap, let name = (try? array.strings())?.first, name == "anim" || name == "rotations",
                           let source = perShotArchive(for: key, layout: context.layout, options: context.options), let inner = try? NpzArchive.read(source).array(name) else {
-                        out.append((key, bytes))
-                        continue
+                        return (nil, [])
                     }
                     array = inner
-                    changed.append("\(key) unwrapped from \(source)")
+                    notes.append("\(key) unwrapped from \(source)")
                 }
                 var replacement = try float32(array, eyes: eyes)
-                if replacement == nil, changed.last?.hasPrefix("\(key) unwrapped") == true { replacement = NpyWriter.encode(floats: try array.floats(), shape: array.shape) }
+                if replacement == nil, !notes.isEmpty { replacement = NpyWriter.encode(floats: try array.floats(), shape: array.shape) }
                 if trim, let shotFrames = try? AudioRemedy.animationLength(shot: key, context: context).frames,
                    let frames = array.shape.first, frames > shotFrames {
                     let values = try array.floats()
@@ -63,15 +57,13 @@ enum ArrayRemedy {
                     let perFrame = values.count / max(frames, 1)
                     shape[0] = shotFrames
                     replacement = NpyWriter.encode(floats: Array(values.prefix(shotFrames * perFrame)), shape: shape)
-                    changed.append("\(key) \(frames) → \(shotFrames) frames")
+                    notes.append("\(key) \(frames) → \(shotFrames) frames")
                 } else if replacement != nil, array.dtype != .float32 || eyes {
-                    changed.append("\(key) \(array.dtype) \(array.shape) → <f4")
+                    notes.append("\(key) \(array.dtype) \(array.shape) → <f4")
                 }
-                out.append((key, replacement ?? bytes))
+                return (replacement, notes)
             }
-            guard !changed.isEmpty else { throw RepairRefused(description: "\(file): no member needed a change this remedy makes") }
-            try write(out, to: file, context: context)
-            return RepairOutcome(outputs: [file], before: nil, after: changed.joined(separator: "; "))
+            return RepairOutcome(outputs: [file], before: nil, after: notes.joined(separator: "; "))
         }
     }
 
@@ -96,41 +88,47 @@ enum ArrayRemedy {
     static func blendshapes(_ file: String, rules: [String]) -> Repair {
         Repair(rules: rules, file: file, action: "\(file): poseNames as byte strings with neutral first, frontalMask as int32, poses as float32",
                replaces: [file]) { context in
-            let members = try NpzArchive.memberBytes(context.layout.path(file))
-            var changed: [String] = []
-            var out: [(key: String, npy: [UInt8])] = []
-            for (key, bytes) in members {
-                guard let array = try? NpyArray.parse(ByteBuffer(bytes), origin: "\(file)[\(key)]") else {
-                    out.append((key, bytes))
-                    continue
-                }
+            let changed = try rewriteMembers(file, context: context) { key, array in
                 switch key {
                 case "poseNames":
-                    guard array.dtype.kind == .unicode || array.dtype.kind == .bytes, var names = try? array.strings() else { out.append((key, bytes)); continue }
+                    guard array.dtype.kind == .unicode || array.dtype.kind == .bytes, var names = try? array.strings() else { return (nil, []) }
                     let wasFirst = names.first == "neutral"
                     if let index = names.firstIndex(of: "neutral"), index > 0 { names.insert(names.remove(at: index), at: 0) }
-                    guard array.dtype.kind == .unicode || !wasFirst else { out.append((key, bytes)); continue }
-                    out.append((key, NpyWriter.encode(byteStrings: names)))
-                    changed.append("poseNames \(array.dtype) → byte strings" + (wasFirst ? "" : ", neutral moved first"))
+                    guard array.dtype.kind == .unicode || !wasFirst else { return (nil, []) }
+                    return (NpyWriter.encode(byteStrings: names), ["poseNames \(array.dtype) → byte strings" + (wasFirst ? "" : ", neutral moved first")])
                 case "frontalMask":
                     guard array.dtype != .int32, array.dtype.kind == .signedInteger || array.dtype.kind == .unsignedInteger,
-                          let values = try? array.integers(), values.allSatisfy({ Int32(exactly: $0) != nil }) else { out.append((key, bytes)); continue }
-                    out.append((key, NpyWriter.encode(int32: values.map { Int32($0) }, shape: [values.count])))
-                    changed.append("frontalMask \(array.dtype) → <i4")
+                          let values = try? array.integers(), values.allSatisfy({ Int32(exactly: $0) != nil }) else { return (nil, []) }
+                    return (NpyWriter.encode(int32: values.map { Int32($0) }, shape: [values.count]), ["frontalMask \(array.dtype) → <i4"])
                 default:
-                    guard array.dtype.kind == .float, let replacement = try float32(array) else { out.append((key, bytes)); continue }
-                    out.append((key, replacement))
-                    changed.append("\(key) \(array.dtype) → <f4")
+                    guard array.dtype.kind == .float, let replacement = try float32(array) else { return (nil, []) }
+                    return (replacement, ["\(key) \(array.dtype) → <f4"])
                 }
             }
-            guard !changed.isEmpty else { throw RepairRefused(description: "\(file): no member needed a change this remedy makes") }
-            try write(out, to: file, context: context)
             let shown = changed.count > 4 ? changed.prefix(3).joined(separator: "; ") + "; and \(changed.count - 3) more" : changed.joined(separator: "; ")
             return RepairOutcome(outputs: [file], before: nil, after: shown)
         }
     }
 
-    private static func write(_ members: [(key: String, npy: [UInt8])], to file: String, context: RepairContext) throws {
-        try NpzArchive.write(members, to: try context.prepare(file))
+    /// Rewrites the archive `file` into FIXED member by member: `change(key, array)` gives a member's
+    /// new bytes (nil: kept byte for byte, as are members that do not parse) and lines for the log.
+    /// Refuses when no member gave a line. Returns the lines.
+    private static func rewriteMembers(_ file: String, context: RepairContext,
+                                       _ change: (String, NpyArray) throws -> (npy: [UInt8]?, notes: [String])) throws -> [String] {
+        let members = try NpzArchive.memberBytes(context.layout.path(file))
+        var notes: [String] = []
+        var out: [(key: String, npy: [UInt8])] = []
+        for (key, bytes) in members {
+            guard let array = try? NpyArray.parse(ByteBuffer(bytes), origin: "\(file)[\(key)]") else {
+                out.append((key, bytes))
+                continue
+            }
+            let result = try change(key, array)
+            out.append((key, result.npy ?? bytes))
+            notes += result.notes
+        }
+        guard !notes.isEmpty else { throw RepairRefused(description: "\(file): no member needed a change this remedy makes") }
+        try NpzArchive.write(out, to: try context.prepare(file))
+        return notes
     }
 }
