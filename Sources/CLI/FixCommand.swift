@@ -68,7 +68,7 @@ struct FixCommand: EnvelopeCommand {
 
     private func selectors(_ values: [String]) throws -> [RuleSelector] {
         do { return try commaSeparated(values).map(RuleSelector.init) } catch let problem as UsageProblem {
-            throw ValidationError("\(problem.subject): \(problem.problem)" + (problem.hint.map { " (\($0))" } ?? ""))
+            throw ValidationError((problem.subject.map { "\($0): " } ?? "") + problem.problem + (problem.hint.map { " (\($0))" } ?? ""))
         }
     }
 

@@ -268,6 +268,9 @@ struct CLIContractTests {
         #expect(shot.status == 2 && shot.stderr.contains("did you mean shot01_neutral"), "\(shot.stderr)")
         let rule = try CLI.run(["validate", "--explain", "AUDIO-SHRT"])
         #expect(rule.status == 2 && rule.stderr.contains("did you mean"), "\(rule.stderr)")
+        let fixRule = try CLI.run(["fix", Self.fixtures.clean, "--out", Self.fixtures.root + "/fix-rule", "--only", "AUDIO-SHRT"])
+        #expect(fixRule.status == 2 && fixRule.stderr.contains("error: AUDIO-SHRT: names no rule") && fixRule.stderr.contains("did you mean"),
+                "\(fixRule.stderr)")
         let explained = try CLI.run(["validate", "--explain", "head-motion"])
         #expect(explained.status == 0 && explained.stdout.hasPrefix("HEAD-MOTION  error"))
         let deep = try CLI.run(["validate", Self.fixtures.clean + "/cache/skin"])
