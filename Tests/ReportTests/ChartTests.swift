@@ -58,6 +58,10 @@ struct ChartTests {
         #expect(widths.count == 2 && abs(widths[1] / widths[0] - 3) < 0.01, "\(widths)")
         let bins = BarChart.histogram([1, 1.5, 2, 2.5, 3, 9.9, 10], bins: 3, unit: "s")
         #expect(bins.map(\.value) == [5, 0, 2] && bins.map(\.value).reduce(0, +) == 7)
+        #expect(bins.map(\.label) == ["1.0–4.0 s", "4.0–7.0 s", "7.0–10.0 s"])
+        // Shots 12.70–13.30 s long in 10 bins of 0.06 s: every label distinct, edges to two decimals.
+        let narrow = BarChart.histogram([12.7, 13.0, 13.3], bins: 10, unit: "s").map(\.label)
+        #expect(Set(narrow).count == 10 && narrow.first == "12.70–12.76 s" && narrow.last == "13.24–13.30 s", "\(narrow)")
     }
 
     @Test("text is escaped in content and attributes")
