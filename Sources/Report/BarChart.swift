@@ -66,8 +66,9 @@ public struct BarChart {
         let width = max((high - low) / Double(bins), 1e-9)
         var counts = [Int](repeating: 0, count: bins)
         for value in finite { counts[min(bins - 1, Int((value - low) / width))] += 1 }
-        // Enough decimals that neighbouring bins' edges differ (shots 12.7–13.3 s long in 10 bins need two).
-        let decimals = min(6, max(1, Int((-log10(width)).rounded(.up))))
+        // Enough decimals that neighbouring bins' edges differ (shots 12.7–13.3 s long in 10 bins need two);
+        // one when every value is the same, as the bins then have no real width to resolve.
+        let decimals = high > low ? min(6, max(1, Int((-log10(width)).rounded(.up)))) : 1
         return counts.enumerated().map { index, count in
             let from = low + Double(index) * width, to = from + width
             return Bar(label: String(format: "%.*f–%.*f %@", decimals, from, decimals, to, unit), value: Double(count), text: "\(count)", colour: colour)

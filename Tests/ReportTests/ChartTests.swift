@@ -62,6 +62,7 @@ struct ChartTests {
         // Shots 12.70–13.30 s long in 10 bins of 0.06 s: every label distinct, edges to two decimals.
         let narrow = BarChart.histogram([12.7, 13.0, 13.3], bins: 10, unit: "s").map(\.label)
         #expect(Set(narrow).count == 10 && narrow.first == "12.70–12.76 s" && narrow.last == "13.24–13.30 s", "\(narrow)")
+        #expect(BarChart.histogram([12.7, 12.7], bins: 2, unit: "s").map(\.label) == ["12.7–12.7 s", "12.7–12.7 s"])
     }
 
     @Test("text is escaped in content and attributes")
