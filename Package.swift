@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "Dataset", targets: ["Dataset"]),
+        .library(name: "Scale", targets: ["Scale"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -72,10 +73,11 @@ let package = Package(
                 exclude: ["README.md", "Config/README.md", "ReportFormats/README.md", "Benchmark/README.md"]),
         .target(name: "Fix", dependencies: ["Dataset", "Formats", "Analysis", "Linalg"], exclude: ["README.md"]),
         .target(name: "Report", dependencies: ["Dataset", "Formats", "Analysis", "Linalg"], exclude: ["README.md"]),
+        .target(name: "Scale", dependencies: ["Dataset", "Formats"], exclude: ["README.md"]),
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "Linalg", "Formats", "Analysis", "Dataset", "Fix", "Report",
+                "Linalg", "Formats", "Analysis", "Dataset", "Fix", "Report", "Scale",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +96,7 @@ let package = Package(
         .testTarget(name: "DatasetTests", dependencies: ["Dataset", "Formats", "Linalg", "Analysis", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Linalg", "TestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Linalg", "TestSupport"]),
+        .testTarget(name: "ScaleTests", dependencies: ["Scale", "Dataset", "TestSupport"]),
         .testTarget(name: "FixTests", dependencies: ["Fix", "Dataset", "Formats", "Analysis", "Linalg", "TestSupport", "CSndfile"]),
         // Runs the built `faceprep` binary (SwiftPM builds every product before the tests).
         .testTarget(name: "CLITests", dependencies: ["Formats", "TestSupport"]),

@@ -17,7 +17,7 @@ struct FacePrep: ParsableCommand {
             """,
         version: FacePrepVersion.current,
         subcommands: [ValidateCommand.self, HeadCommand.self, StabilizeCommand.self, TongueCommand.self, JawCommand.self, SyncCommand.self,
-                      SolveCommand.self, FixCommand.self, ReportCommand.self, BenchCommand.self, SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
+                      SolveCommand.self, MergeCommand.self, FixCommand.self, ReportCommand.self, BenchCommand.self, SynthCommand.self, InfoCommand.self, ConvertCommand.self, DoctorCommand.self]
     )
 
     /// Runs the chosen subcommand with FacePrep's exit codes: the commands report findings and

@@ -17,13 +17,16 @@ struct HeadCommand: EnvelopeCommand {
         version: FacePrepVersion.current
     )
     static let envelopeName = "head"
+    typealias Results = HeadCheck.Report
 
     @OptionGroup var target: DatasetArgument
     @OptionGroup var shots: ShotOptions
+    @OptionGroup var scale: ShardOptions
+    @OptionGroup var partsOutput: PartsOutputOptions
     @OptionGroup var output: OutputOptions
 
-    func execute(progress: Progress) throws -> CommandResult<HeadCheck.Report> {
-        let report = try HeadCheck.run(target.dataset, shots: shots.shots) { progress.update($0) }
+    func execute(known: [String: HeadCheck.ShotResult], progress: Progress) throws -> CommandResult<HeadCheck.Report> {
+        let report = try HeadCheck.run(target.dataset, shots: shots.shots, known: known) { progress.update($0) }
         var rows = [["shot", "frames", "max rot (°)", "rms rot (°)", "max shift (mesh units)", "max shift (% height)", "rms shift (% height)", "worst frame (0-based)", "verdict"]]
         for r in report.shots {
             guard let s = r.summary else { rows.append([r.shot, "-", "-", "-", "-", "-", "-", "-", "error: \(r.error ?? "")"]); continue }
@@ -38,5 +41,20 @@ struct HeadCommand: EnvelopeCommand {
         if moving > 0 { lines.append("faceprep stabilize \(target.dataset) --out <new folder> removes the motion") }
         let status: CommandStatus = failed.contains(where: \.ioFailure) ? .failed : (moving + failed.count > 0 ? .findings : .ok)
         return CommandResult(results: report, status: status, text: lines.joined(separator: "\n"))
+    }
+}
+
+extension HeadCommand: ShardableCommand {
+    typealias ShotValue = HeadCheck.ShotResult
+    var datasetPath: String { target.dataset }
+    var scaleOutput: String? { partsOutput.out }
+
+    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
+        frameWeights(layout, layout.skin.filter { shots.shots.isEmpty || shots.shots.contains($0.shot) })
+    }
+
+    func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, HeadCheck.ShotResult) -> Void) throws -> [String: HeadCheck.ShotResult] {
+        let report = try HeadCheck.run(target.dataset, shots: list, progress: { progress.update($0) }, record: { record($0.shot, $0) })
+        return Dictionary(report.shots.map { ($0.shot, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }

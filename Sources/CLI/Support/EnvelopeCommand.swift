@@ -31,38 +31,44 @@ protocol EnvelopeCommand: ParsableCommand {
 
 extension EnvelopeCommand {
     func run() throws {
-        let progress = Progress(enabled: !output.quiet)
-        Interrupt.install(command: Self.envelopeName, progress: progress)
-        let start = Date()
-        let result: CommandResult<Results>
-        do {
-            result = try execute(progress: progress)
-        } catch let code as ExitCode {
-            throw code
-        } catch where isArgumentParserError(error) {
-            throw error
-        } catch {
-            progress.finish()
-            let failure = CommandFailure(error)
-            FileHandle.standardError.write(Data((failure.text + "\n").utf8))
-            if output.json {
-                let envelope = Envelope<Results>(command: Self.envelopeName, status: .failed, results: nil, error: failure,
-                                                 timings: ["total": Date().timeIntervalSince(start)])
-                print(try JSONOutput.encode(envelope))
-            }
-            throw ExitCode(failure.exitCode)
-        }
-        progress.finish()
-        var timings = result.timings
-        timings["total"] = Date().timeIntervalSince(start)
-        let failure = result.status == .failed
-            ? (result.failure ?? CommandFailure(file: nil, message: "some files could not be read; the results cover the rest", hint: "see the errors above", exitCode: 2))
-            : nil
-        if output.json {
-            print(try JSONOutput.encode(Envelope(command: Self.envelopeName, status: result.status, results: result.results, error: failure, timings: timings)))
-        } else if !result.text.isEmpty {
-            print(result.text)
-        }
-        if result.status != .ok { throw ExitCode(result.status.exitCode) }
+        try runEnvelope(name: Self.envelopeName, output: output, Results.self) { try execute(progress: $0) }
     }
+}
+
+/// Runs `body` under FacePrep's contract (see `EnvelopeCommand`) and prints its result as `name`'s.
+func runEnvelope<Results: Encodable>(name: String, output: OutputOptions, _: Results.Type,
+                                     _ body: (Progress) throws -> CommandResult<Results>) throws {
+    let progress = Progress(enabled: !output.quiet)
+    Interrupt.install(command: name, progress: progress)
+    let start = Date()
+    let result: CommandResult<Results>
+    do {
+        result = try body(progress)
+    } catch let code as ExitCode {
+        throw code
+    } catch where isArgumentParserError(error) {
+        throw error
+    } catch {
+        progress.finish()
+        let failure = CommandFailure(error)
+        FileHandle.standardError.write(Data((failure.text + "\n").utf8))
+        if output.json {
+            let envelope = Envelope<Results>(command: name, status: .failed, results: nil, error: failure,
+                                             timings: ["total": Date().timeIntervalSince(start)])
+            print(try JSONOutput.encode(envelope))
+        }
+        throw ExitCode(failure.exitCode)
+    }
+    progress.finish()
+    var timings = result.timings
+    timings["total"] = Date().timeIntervalSince(start)
+    let failure = result.status == .failed
+        ? (result.failure ?? CommandFailure(file: nil, message: "some files could not be read; the results cover the rest", hint: "see the errors above", exitCode: 2))
+        : nil
+    if output.json {
+        print(try JSONOutput.encode(Envelope(command: name, status: result.status, results: result.results, error: failure, timings: timings)))
+    } else if !result.text.isEmpty {
+        print(result.text)
+    }
+    if result.status != .ok { throw ExitCode(result.status.exitCode) }
 }

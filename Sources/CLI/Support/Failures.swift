@@ -1,6 +1,7 @@
 import Analysis
 import Dataset
 import Foundation
+import Scale
 import Formats
 
 extension CommandFailure {
@@ -21,6 +22,8 @@ extension CommandFailure {
             self.init(file: nil, message: error.description, hint: nil, exitCode: 1)
         case let error as KabschError:
             self.init(file: nil, message: error.description, hint: nil, exitCode: 1)
+        case let error as ScaleError:
+            self.init(file: error.file, message: error.message, hint: error.hint, exitCode: 2)
         default:
             let ns = error as NSError
             if ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain {

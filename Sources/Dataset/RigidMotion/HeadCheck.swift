@@ -39,15 +39,20 @@ public enum HeadCheck {
         public let shots: [ShotResult]
     }
 
-    /// Estimates the head motion of every skin shot (or those in `shots`) of the dataset at `root`.
-    public static func run(_ root: String, shots only: [String] = [], progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+    /// Estimates the head motion of every skin shot (or those in `shots`) of the dataset at `root`; the
+    /// shots in `known` (a shard's results) are taken as they are, each other one is passed to `record`
+    /// as soon as it is measured.
+    public static func run(_ root: String, shots only: [String] = [], known: [String: ShotResult] = [:],
+                           progress: @escaping @Sendable (String) -> Void = { _ in },
+                           record: @escaping @Sendable (ShotResult) -> Void = { _ in }) throws -> Report {
         let layout = try DatasetLayout.discover(root)
         let reference = try HeadReference.load(layout)
         let entries = layout.skin.filter { only.isEmpty || only.contains($0.shot) }
         try layout.requireShots(only)
         let done = Counter()
-        let results = parallelMap(entries) { entry -> ShotResult in
-            defer { progress("head \(done.increment())/\(entries.count): \(entry.shot)") }
+        let measured = entries.filter { known[$0.shot] == nil }.count
+        @Sendable func measure(_ entry: DatasetLayout.ShotCaches) -> ShotResult {
+            defer { progress("head \(done.increment())/\(measured): \(entry.shot)") }
             guard let file = entry.candidates.first else {
                 return ShotResult(shot: entry.shot, file: "", frames: 0, summary: nil, error: "no cache")
             }
@@ -61,6 +66,12 @@ public enum HeadCheck {
                 result.ioFailure = (error as? FormatError)?.isIOFailure ?? false
                 return result
             }
+        }
+        let results = parallelMap(entries) { entry -> ShotResult in
+            if let result = known[entry.shot] { return result }
+            let result = measure(entry)
+            record(result)
+            return result
         }
         return Report(rigidSet: RigidSetReport(reference), shots: results)
     }
