@@ -47,6 +47,7 @@ struct HeadCommand: EnvelopeCommand {
 extension HeadCommand: ShardableCommand {
     typealias ShotValue = HeadCheck.ShotResult
     var datasetPath: String { target.dataset }
+    static func isFinal(_ value: HeadCheck.ShotResult) -> Bool { !value.ioFailure }
     var scaleOutput: String? { partsOutput.out }
 
     func shotWeights(_ layout: DatasetLayout) -> [String: Int] {

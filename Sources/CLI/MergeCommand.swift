@@ -51,6 +51,7 @@ struct MergeCommand: ParsableCommand {
             }
             guard let shardable = parsed as? any ShardableCommand else { throw ScaleError(file: first.file, "'\(name)' cannot be sharded") }
             merged = shardable
+            CommandArguments.merging(first.header.arguments)
         } catch {
             let failure = CommandFailure(error)
             FileHandle.standardError.write(Data((failure.text + "\n").utf8))

@@ -31,6 +31,7 @@ struct SolveCommand: EnvelopeCommand {
         version: FacePrepVersion.current
     )
     static let envelopeName = "solve"
+    typealias Results = SolveResults
 
     @OptionGroup var target: DatasetArgument
     @OptionGroup var shots: ShotOptions
@@ -59,6 +60,7 @@ struct SolveCommand: EnvelopeCommand {
     @Option(name: .long, help: "Where the fit error is measured: mesh (the whole mesh and the mask), mask (the mask alone, faster) or none (no fit, and no --max-fit-error check).")
     var fit: FitChoice = .mesh
 
+    @OptionGroup var scale: ShardOptions
     @OptionGroup var jobs: JobsOptions
     @OptionGroup var output: OutputOptions
 
@@ -67,7 +69,7 @@ struct SolveCommand: EnvelopeCommand {
         if writeRecon, fit != .mesh { throw ValidationError("--write-recon writes whole frames: it needs --fit mesh (the default)") }
     }
 
-    struct Results: Encodable {
+    struct SolveResults: Encodable {
         let report: SolveRun.Report
         /// The threshold applied to each shot's mean fit error over the mask, mesh units.
         let maxFitError: Double
@@ -84,20 +86,34 @@ struct SolveCommand: EnvelopeCommand {
         private enum CodingKeys: String, CodingKey { case maxFitError, poorFits }
     }
 
-    func execute(progress: Progress) throws -> CommandResult<Results> {
+    /// OUT: per-shot outputs, solve_report.json, parts/ and outcomes/.
+    var folder: String { out ?? target.dataset + (tongue ? "/solve_tongue" : "/solve") }
+
+    func options(progress: Progress) throws -> SolveRun.Options {
         var options = SolveRun.Options()
         options.shots = shots.shots
         options.tongue = tongue
         options.archive = bs
         options.config = config
         options.method = method
-        let folder = out ?? target.dataset + (tongue ? "/solve_tongue" : "/solve")
         try OutputLocation.prepareFolder(folder)
         options.output = folder
         options.writeReconstruction = writeRecon
         options.fit = fit.scope
         options.workers = jobs.jobs
         options.progress = { progress.update($0) }
+        return options
+    }
+
+    func execute(known: [String: SolveRun.ShotReport], progress: Progress) throws -> CommandResult<Results> {
+        var options = try options(progress: progress)
+        // The report lists the whole dataset: the shots chosen now and those an earlier run left unchanged.
+        options.known = known
+        if !shots.shots.isEmpty {
+            let layout = try DatasetLayout.discover(target.dataset)
+            let others = (tongue ? layout.tongue : layout.skin).map(\.shot).filter { !shots.shots.contains($0) && known[$0] == nil }
+            options.known.merge(reusableOutcomes(others, layout: layout)) { a, _ in a }
+        }
         let report = try SolveRun.run(target.dataset, options: options)
         let poor = report.shots.filter { ($0.fit?.mask.mean ?? 0) > maxFitError }.map(\.shot)
         let status: CommandStatus = report.shots.contains(where: \.ioFailure) ? .failed : (report.failed || !poor.isEmpty ? .findings : .ok)
@@ -105,8 +121,32 @@ struct SolveCommand: EnvelopeCommand {
         if !poor.isEmpty {
             text += "\n\(Number.count(poor.count, "shot")) fit worse than \(maxFitError) mesh units (mean over the mask): \(poor.joined(separator: ", "))"
         }
-        return CommandResult(results: Results(report: report, maxFitError: maxFitError, poorFits: poor), status: status, text: text,
+        return CommandResult(results: SolveResults(report: report, maxFitError: maxFitError, poorFits: poor), status: status, text: text,
                              timings: ["solve": report.seconds])
+    }
+}
+
+extension SolveCommand: ShardableCommand {
+    typealias ShotValue = SolveRun.ShotReport
+    static var keepsOutcomes: Bool { true }
+    var datasetPath: String { target.dataset }
+    static func isFinal(_ value: SolveRun.ShotReport) -> Bool { !value.ioFailure }
+    var scaleOutput: String? { folder }
+    var extraInputs: [String] { [config, bs].compactMap { $0 } }
+
+    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
+        frameWeights(layout, (tongue ? layout.tongue : layout.skin).filter { shots.shots.isEmpty || shots.shots.contains($0.shot) })
+    }
+
+    static func outputs(of value: SolveRun.ShotReport) -> [String] { value.outputs }
+
+    func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, SolveRun.ShotReport) -> Void) throws -> [String: SolveRun.ShotReport] {
+        var options = try options(progress: progress)
+        options.shots = list
+        options.writeReport = false
+        options.record = { record($0.shot, $0) }
+        let report = try SolveRun.run(target.dataset, options: options)
+        return Dictionary(report.shots.map { ($0.shot, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }
 

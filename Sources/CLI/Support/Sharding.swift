@@ -50,11 +50,18 @@ protocol ShardableCommand: EnvelopeCommand {
     func execute(known: [String: ShotValue], progress: Progress) throws -> CommandResult<Results>
     /// The files a shot's value says it wrote (absolute or relative to the working directory).
     static func outputs(of value: ShotValue) -> [String]
+    /// Whether every run keeps per-shot outcomes (a command whose outputs are per-shot files: the
+    /// report then lists the shots an earlier run left unchanged too), not only with --shard/--resume.
+    static var keepsOutcomes: Bool { get }
+    /// Whether a value is worth keeping as an outcome (not one from a file that could not be read: that is retried).
+    static func isFinal(_ value: ShotValue) -> Bool
 }
 
 extension ShardableCommand {
     var extraInputs: [String] { [] }
     static func outputs(of value: ShotValue) -> [String] { [] }
+    static var keepsOutcomes: Bool { false }
+    static func isFinal(_ value: ShotValue) -> Bool { true }
 
     func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
         frameWeights(layout, layout.skin)
@@ -82,7 +89,7 @@ extension ShardableCommand {
     }
 
     func execute(progress: Progress) throws -> CommandResult<Results> {
-        guard scale.resume else { return try execute(known: [:], progress: progress) }
+        guard scale.resume || Self.keepsOutcomes else { return try execute(known: [:], progress: progress) }
         return try execute(known: try computeScaled(progress: progress).known, progress: progress)
     }
 
@@ -95,7 +102,8 @@ extension ShardableCommand {
         let start = Date()
         let layout = try DatasetLayout.discover(datasetPath)
         let inputs = DatasetInputs(layout)
-        let arguments = Self.normalizedArguments()
+        let arguments = CommandArguments.forParts
+        let outcomeArguments = CommandArguments.forOutcomes
         let extra = extraInputs.map(absolute)
         let shard = try scale.parsedShard ?? Shard(index: 1, count: 1)
         let shots = ShotPartition(shotWeights(layout), count: shard.count).shots(of: shard)
@@ -103,18 +111,15 @@ extension ShardableCommand {
         let outcomes = OutcomeFolder(output: absolute(folder), command: Self.envelopeName)
         var known: [String: ShotValue] = [:]
         if scale.resume {
-            for shot in shots {
-                if let value = outcomes.reusable(ShotValue.self, shot: shot, arguments: arguments, inputs: inputs.identity(of: shot, extra: extra)) {
-                    known[shot] = value
-                }
-            }
+            known = reusableOutcomes(shots, layout: layout)
             if !known.isEmpty { progress.update("\(Self.envelopeName): \(Number.count(known.count, "shot")) unchanged since the last run, reused") }
         }
         let reused = known.count
         let todo = shots.filter { known[$0] == nil }
         let failures = Failures()
         let computed = todo.isEmpty ? [:] : try computeShots(todo, progress: progress) { shot, value in
-            let outcome = ShotOutcome(command: Self.envelopeName, arguments: arguments, shot: shot, inputs: inputs.identity(of: shot, extra: extra),
+            guard Self.isFinal(value) else { return }
+            let outcome = ShotOutcome(command: Self.envelopeName, arguments: outcomeArguments, shot: shot, inputs: inputs.identity(of: shot, extra: extra),
                                       outputs: .of(Self.outputs(of: value).map(absolute), root: "/"), value: value)
             do { try outcomes.write(outcome) } catch { failures.add(error) }
         }
@@ -122,6 +127,22 @@ extension ShardableCommand {
         known.merge(computed) { a, _ in a }
         return ScaledWork(start: start, folder: folder, arguments: arguments, shard: shard, shots: shots, reused: reused,
                           known: known, datasetInputs: inputs.identity(extra: extra))
+    }
+
+    /// The values an earlier run left for `shots` that still hold: outcome files written by this
+    /// command line (but for --shot) from today's inputs, whose outputs are unchanged.
+    func reusableOutcomes(_ shots: [String], layout: DatasetLayout) -> [String: ShotValue] {
+        guard let folder = scaleOutput else { return [:] }
+        let inputs = DatasetInputs(layout)
+        let extra = extraInputs.map(absolute)
+        let outcomes = OutcomeFolder(output: absolute(folder), command: Self.envelopeName)
+        var known: [String: ShotValue] = [:]
+        for shot in shots {
+            if let value = outcomes.reusable(ShotValue.self, shot: shot, arguments: CommandArguments.forOutcomes, inputs: inputs.identity(of: shot, extra: extra)) {
+                known[shot] = value
+            }
+        }
+        return known
     }
 
     /// `faceprep merge`: checks the parts and prints the result of the single run.
@@ -142,14 +163,31 @@ extension ShardableCommand {
         }
     }
 
-    /// The command line as the part records it: the arguments after the command's name, without those
-    /// that differ between shards of one run or do not change the result.
-    static func normalizedArguments() -> [String] {
+}
+
+/// The arguments of the command being run as parts and outcomes record them: after the command's name,
+/// without those that differ between shards of one run or do not change a result (`--shard`, `--jobs`,
+/// `--resume`, `--json`, `--quiet`). `faceprep merge` sets them to the parts'.
+enum CommandArguments {
+    private static let merged = Mutex<[String]?>(nil)
+
+    /// Makes `arguments` (a part's) the command line being run.
+    static func merging(_ arguments: [String]) { merged.withLock { $0 = arguments } }
+
+    static var forParts: [String] {
+        if let arguments = merged.withLock({ $0 }) { return arguments }
+        return strip(Array(CommandLine.arguments.dropFirst(2)), options: ["--shard", "--jobs"], flags: ["--resume", "--json", "--quiet"])
+    }
+
+    /// Also without `--shot`: a shot's result does not depend on which others were chosen with it.
+    static var forOutcomes: [String] { strip(forParts, options: ["--shot"], flags: []) }
+
+    static func strip(_ arguments: [String], options: Set<String>, flags: Set<String>) -> [String] {
         var result: [String] = []
-        var arguments = CommandLine.arguments.dropFirst(2).makeIterator()
-        while let argument = arguments.next() {
-            if ["--shard", "--jobs"].contains(argument) { _ = arguments.next(); continue }
-            if argument.hasPrefix("--shard=") || argument.hasPrefix("--jobs=") || ["--resume", "--json", "--quiet"].contains(argument) { continue }
+        var iterator = arguments.makeIterator()
+        while let argument = iterator.next() {
+            if options.contains(argument) { _ = iterator.next(); continue }
+            if flags.contains(argument) || options.contains(where: { argument.hasPrefix($0 + "=") }) { continue }
             result.append(argument)
         }
         return result

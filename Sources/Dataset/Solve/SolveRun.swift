@@ -21,6 +21,13 @@ public enum SolveRun {
         /// Shots solved at once (default: one per core).
         public var workers: Int?
         public var progress: @Sendable (String) -> Void = { _ in }
+        /// Shots already solved (by a shard, or an earlier run whose outputs are unchanged): reported as
+        /// they are, not solved again. They are reported even when `shots` does not name them.
+        public var known: [String: ShotReport] = [:]
+        /// Called with each shot's report as soon as its outputs are written.
+        public var record: @Sendable (ShotReport) -> Void = { _ in }
+        /// Whether OUT/solve_report.json is written (a shard leaves it to the merge).
+        public var writeReport = true
         public init() {}
     }
 
@@ -89,24 +96,30 @@ public enum SolveRun {
         let solver = try BlendshapeSolver(system: system, method: options.method)
         let all = options.tongue ? layout.tongue : layout.skin
         try layout.requireShots(options.shots, kind: kind)
-        let entries = all.filter { options.shots.isEmpty || options.shots.contains($0.shot) }
+        let entries = all.filter { options.shots.isEmpty || options.shots.contains($0.shot) || options.known[$0.shot] != nil }
         let output = options.output.map(absolute) ?? layout.path(options.tongue ? "solve_tongue" : "solve")
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         if options.writeReconstruction { try FileManager.default.createDirectory(atPath: output + "/recon", withIntermediateDirectories: true) }
 
         let done = Counter()
-        let shots = parallelMap(entries, workers: options.workers) { entry -> ShotReport in
-            defer { options.progress("solve \(done.increment())/\(entries.count): \(entry.shot)") }
-            return solveShot(entry, layout: layout, setup: setup, solver: solver, measure: measure, output: output,
-                             reconstruct: options.writeReconstruction)
+        // Only the shots not known take cores (threads are shared out among them).
+        let toSolve = entries.filter { options.known[$0.shot] == nil }
+        let solved = parallelMap(toSolve, workers: options.workers) { entry -> ShotReport in
+            defer { options.progress("solve \(done.increment())/\(toSolve.count): \(entry.shot)") }
+            let report = solveShot(entry, layout: layout, setup: setup, solver: solver, measure: measure, output: output,
+                                   reconstruct: options.writeReconstruction)
+            options.record(report)
+            return report
         }
+        var solvedByShot = Dictionary(zip(toSolve.map(\.shot), solved), uniquingKeysWith: { a, _ in a })
+        let shots = entries.compactMap { options.known[$0.shot] ?? solvedByShot.removeValue(forKey: $0.shot) }
         let report = Report(root: root, kind: kind, method: options.method, archive: setup.archiveFile, config: setup.configFile,
                             poseNames: setup.poseNames, activePoses: system.activeCount, maskVertices: setup.rig.mask?.count,
                             meshVertices: setup.rig.vertexCount, regularizationScale: system.scale, fit: options.fit?.rawValue ?? "none", shots: shots, output: output,
                             seconds: Date().timeIntervalSince(started))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(Array(try encoder.encode(report)), to: output + "/solve_report.json")
+        if options.writeReport { try AtomicFile.write(Array(try encoder.encode(report)), to: output + "/solve_report.json") }
         return report
     }
 
