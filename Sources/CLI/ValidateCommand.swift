@@ -29,6 +29,7 @@ struct ValidateCommand: EnvelopeCommand {
         version: FacePrepVersion.current
     )
     static let envelopeName = "validate"
+    typealias Results = ValidateResults
 
     @Argument(help: "The dataset folder (holding audio/, cache/, geom/, xform/, bs_data/).", completion: .directory)
     var dataset: String?
@@ -77,10 +78,15 @@ struct ValidateCommand: EnvelopeCommand {
     @Option(name: .long, help: "Explain one rule (its id, with or without the E-/W-/I- prefix): source, why, thresholds in force, fix.")
     var explain: String?
 
+    @OptionGroup var scale: ShardOptions
+    @OptionGroup var partsOutput: PartsOutputOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if !rules, explain == nil, dataset == nil, !showConfig { throw ValidationError("give the dataset folder (or --rules, --explain RULE or --show-config)") }
+        if scale.shard != nil || scale.resume, rules || explain != nil || showConfig || dataset == nil {
+            throw ValidationError("--shard and --resume work on a dataset, not with --rules, --explain or --show-config")
+        }
         if noConfig, config != nil { throw ValidationError("--config and --no-config contradict each other") }
     }
 
@@ -117,7 +123,7 @@ struct ValidateCommand: EnvelopeCommand {
         let origin: String
     }
 
-    enum Results: Encodable {
+    enum ValidateResults: Encodable {
         case report(ValidationReport, statistics: [RuleCount]?)
         case rules([RuleInfo])
         case settings([SettingInfo])
@@ -174,7 +180,7 @@ struct ValidateCommand: EnvelopeCommand {
 
     private var format: ValidateOutputFormat { output.json ? .json : outputFormat }
 
-    func execute(progress: Progress) throws -> CommandResult<Results> {
+    func execute(known: [String: ShotCacheReadings], progress: Progress) throws -> CommandResult<ValidateResults> {
         let settings = try settings()
         if showConfig { return showSettings(settings) }
         if let explain {
@@ -194,6 +200,7 @@ struct ValidateCommand: EnvelopeCommand {
         guard let dataset else { throw ExitCode(2) }
         var options = validationOptions(settings, framesPerSecond: frameRate.fps)
         options.progress = { progress.update($0) }
+        options.knownCaches = known
         let report = try DatasetValidator.validate(dataset, options: options)
         let status: CommandStatus = report.exitCode(strict: strict) == 0 ? .ok : .findings
         let counts = FindingGroups.statistics(report.findings).map { RuleCount(rule: $0.rule, severity: $0.severity, count: $0.count) }
@@ -216,7 +223,7 @@ struct ValidateCommand: EnvelopeCommand {
         return CommandResult(results: .report(report, statistics: statistics ? counts : nil), status: status, text: text)
     }
 
-    private func showSettings(_ settings: ValidationSettings) -> CommandResult<Results> {
+    private func showSettings(_ settings: ValidationSettings) -> CommandResult<ValidateResults> {
         var rows: [SettingInfo] = []
         func origin(_ key: String) -> String { settings.origins[key] ?? "default" }
         rows.append(SettingInfo(setting: "model", value: (settings.model ?? .both).rawValue, origin: origin("model")))
@@ -236,5 +243,30 @@ struct ValidateCommand: EnvelopeCommand {
         }
         let text = Table.render([["setting", "value", "from"]] + rows.map { [$0.setting, $0.value, $0.origin] })
         return CommandResult(results: .settings(rows), status: .ok, text: text)
+    }
+}
+
+extension ValidateCommand: ShardableCommand {
+    typealias ShotValue = ShotCacheReadings
+    var datasetPath: String { dataset ?? "" }
+    var scaleOutput: String? { partsOutput.out }
+    var extraInputs: [String] { [config].compactMap { $0 } }
+
+    /// Skin and tongue shots: a shot's caches are read by one shard.
+    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
+        frameWeights(layout, layout.skin).merging(frameWeights(layout, layout.tongue)) { $0 + $1 }
+    }
+
+    func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, ShotCacheReadings) -> Void) throws -> [String: ShotCacheReadings] {
+        var options = validationOptions(try settings(), framesPerSecond: frameRate.fps)
+        options.progress = { progress.update($0) }
+        return try DatasetValidator.readCaches(datasetPath, shots: list, options: options, record: record)
+    }
+
+    static func isFinal(_ value: ShotCacheReadings) -> Bool {
+        ![value.skin, value.tongue].contains { reading in
+            if case .failed(let error)? = reading { return error.isIOFailure }
+            return false
+        }
     }
 }

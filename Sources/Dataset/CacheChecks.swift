@@ -1,21 +1,54 @@
 import Analysis
 import Foundation
 import Formats
+import Synchronization
+
+/// One cache as validation read it: its summary, or why it cannot be read.
+public enum CacheReading: Sendable, Codable {
+    case read(CacheSummary)
+    case failed(FormatError)
+}
+
+/// A shot's caches as validation read them (a shard's result).
+public struct ShotCacheReadings: Sendable, Codable {
+    public var skin: CacheReading?
+    public var tongue: CacheReading?
+    public init(skin: CacheReading? = nil, tongue: CacheReading? = nil) {
+        self.skin = skin
+        self.tongue = tongue
+    }
+}
 
 extension ValidationContext {
-    private struct CacheJob: Sendable {
+    struct CacheJob: Sendable {
         let shot: String
         let file: String
         let tongue: Bool
     }
 
-    private enum CacheOutcome: Sendable {
-        case read(CacheSummary)
-        case failed(FormatError)
+    /// Reads every skin and tongue cache once, in parallel (those of `options.knownCaches` are not
+    /// read again), then applies the cache rules.
+    func readAndCheckCaches() {
+        let jobs = cacheJobs()
+        let outcomes = readCaches(jobs)
+        for (job, outcome) in zip(jobs, outcomes) {
+            switch outcome {
+            case let .read(summary):
+                if job.tongue { tongueCaches[job.shot] = summary } else { skinCaches[job.shot] = summary }
+            case let .failed(error):
+                let rule = error.problem.contains("must be finite") ? Rules.cacheNonFinite : Rules.cacheUnreadable
+                add(rule, relative(error.file), describe(error))
+            }
+        }
+        determineFrameRate()
+        checkCacheContents(skinCaches, expectedVertices: &skinVertexCount, neutralFile: DatasetFiles.skinNeutral)
+        checkCacheContents(tongueCaches, expectedVertices: &tongueVertexCount, neutralFile: DatasetFiles.tongueNeutral)
+        checkTongueShots()
     }
 
-    /// Reads every skin and tongue cache once, in parallel, then applies the cache rules.
-    func readAndCheckCaches() {
+    /// The cache each skin and tongue shot is read from (the framework's choice), with the layout
+    /// rules on the way.
+    func cacheJobs() -> [CacheJob] {
         var jobs: [CacheJob] = []
         for (kind, shots) in [("skin", layout.skin), ("tongue", layout.tongue)] {
             for entry in shots {
@@ -43,16 +76,43 @@ extension ValidationContext {
                 jobs.append(CacheJob(shot: entry.shot, file: chosen, tongue: kind == "tongue"))
             }
         }
+        return jobs
+    }
+
+    /// Reads the caches of `jobs`, one per core; `record` gets each shot's readings when all its jobs are read.
+    func readCaches(_ jobs: [CacheJob], record: @escaping @Sendable (String, ShotCacheReadings) -> Void = { _, _ in }) -> [CacheReading] {
+        let known = options.knownCaches
+        func knownReading(_ job: CacheJob) -> CacheReading? { job.tongue ? known[job.shot]?.tongue : known[job.shot]?.skin }
+        let toRead = jobs.filter { knownReading($0) == nil }
+        let jobsPerShot = Dictionary(grouping: toRead, by: \.shot).mapValues(\.count)
+        let pending = Mutex<[String: ShotCacheReadings]>([:])
 
         let root = layout.root
         let skinNeutral = self.skinNeutral, tongueNeutral = self.tongueNeutral, lipList = self.lipList
         let head = headReference
         let tongueAlignment: CacheSummary.TongueAlignment = tongueRigidVertices.map { .rigidVertices($0) } ?? .allVertices
-        let total = jobs.count
+        let total = toRead.count
         let done = Counter()
         let progress = options.progress
-        let outcomes = parallelMap(jobs) { job -> CacheOutcome in
+        let read = parallelMap(toRead) { job -> CacheReading in
             defer { progress("read \(done.increment())/\(total) caches (\(job.file))") }
+            let reading = Self.read(job, root: root, skinNeutral: skinNeutral, tongueNeutral: tongueNeutral, head: head,
+                                    tongueAlignment: tongueAlignment, lipList: lipList)
+            let complete: ShotCacheReadings? = pending.withLock { pending in
+                var readings = pending[job.shot] ?? ShotCacheReadings()
+                if job.tongue { readings.tongue = reading } else { readings.skin = reading }
+                pending[job.shot] = readings
+                return [readings.skin, readings.tongue].compactMap { $0 }.count == jobsPerShot[job.shot] ? readings : nil
+            }
+            if let complete { record(job.shot, complete) }
+            return reading
+        }
+        var byJob = Dictionary(zip(toRead.map { "\($0.tongue)/\($0.shot)" }, read), uniquingKeysWith: { a, _ in a })
+        return jobs.compactMap { knownReading($0) ?? byJob.removeValue(forKey: "\($0.tongue)/\($0.shot)") }
+    }
+
+    private static func read(_ job: CacheJob, root: String, skinNeutral: [Float]?, tongueNeutral: [Float]?, head: HeadReference?,
+                             tongueAlignment: CacheSummary.TongueAlignment, lipList: UpperLowerVertexList?) -> CacheReading {
             do {
                 let frames = try Self.framesAsTheFrameworkSees(root + "/" + job.file)
                 return .read(try CacheSummary(file: job.file, frames: frames, neutral: job.tongue ? tongueNeutral : skinNeutral,
@@ -62,20 +122,6 @@ extension ValidationContext {
             } catch {
                 return .failed(FormatError(file: root + "/" + job.file, .wholeFile, "\(error)"))
             }
-        }
-        for (job, outcome) in zip(jobs, outcomes) {
-            switch outcome {
-            case let .read(summary):
-                if job.tongue { tongueCaches[job.shot] = summary } else { skinCaches[job.shot] = summary }
-            case let .failed(error):
-                let rule = error.problem.contains("must be finite") ? Rules.cacheNonFinite : Rules.cacheUnreadable
-                add(rule, relative(error.file), describe(error))
-            }
-        }
-        determineFrameRate()
-        checkCacheContents(skinCaches, expectedVertices: &skinVertexCount, neutralFile: DatasetFiles.skinNeutral)
-        checkCacheContents(tongueCaches, expectedVertices: &tongueVertexCount, neutralFile: DatasetFiles.tongueNeutral)
-        checkTongueShots()
     }
 
     /// The dataset's frame rate: the one the cache headers agree on, else --fps, else 30.

@@ -5,7 +5,7 @@ import Linalg
 
 /// What validation keeps of a cache after reading it once: counts, rates and the comparison with the
 /// neutral — never the positions, so a 54-shot dataset needs memory for one cache per core only.
-public struct CacheSummary: Sendable {
+public struct CacheSummary: Sendable, Codable {
     public let file: String
     public let frameCount: Int
     public let vertexCount: Int
@@ -32,7 +32,7 @@ public struct CacheSummary: Sendable {
     /// How a tongue is put back on its neutral before comparing: it rides the jaw (25° in a wide
     /// open mouth), so only what is left after the rigid motion says anything about scale or order.
     /// The training framework stabilises it the same way, from the rigid vertex list.
-    public enum TongueAlignment: Sendable, Equatable {
+    public enum TongueAlignment: Sendable, Equatable, Codable {
         /// Kabsch on `geom/tongue/rigid_vertex_list.json`.
         case rigidVertices([Int])
         /// Kabsch on every (sampled) vertex: no usable rigid list.

@@ -48,6 +48,8 @@ public struct ValidationOptions: Sendable {
     public var model: Rule.Model = .both
     /// Rule selection, severities, per-path ignores and thresholds (faceprep.toml and the command line).
     public var settings = ValidationSettings()
+    /// Caches already read (by a shard of the run): taken as they are, not read again.
+    public var knownCaches: [String: ShotCacheReadings] = [:]
 
     public init(framesPerSecond: Double? = nil, emotions: [String] = ValidationOptions.guideEmotions,
                 progress: @escaping @Sendable (String) -> Void = { _ in }) {

@@ -11,6 +11,23 @@ public enum DatasetValidator {
         context.run()
         return ValidationReport(root: root, findings: context.sortedFindings, summary: context.summary)
     }
+
+    /// A shard's share of a validation: reads the caches of `shots` (skin and tongue) as `validate`
+    /// does — the per-shot work — and nothing dataset-wide; `validate` with the results in
+    /// `options.knownCaches` gives the whole report. `record` gets each shot as soon as it is read.
+    public static func readCaches(_ root: String, shots: [String], options: ValidationOptions = ValidationOptions(),
+                                  record: @escaping @Sendable (String, ShotCacheReadings) -> Void = { _, _ in }) throws -> [String: ShotCacheReadings] {
+        let layout = try DatasetLayout.discover(root)
+        let context = ValidationContext(layout: layout, options: options)
+        context.loadNeutrals()
+        let wanted = Set(shots)
+        let jobs = context.cacheJobs().filter { wanted.contains($0.shot) }
+        var readings: [String: ShotCacheReadings] = [:]
+        for (job, reading) in zip(jobs, context.readCaches(jobs, record: record)) {
+            if job.tongue { readings[job.shot, default: ShotCacheReadings()].tongue = reading } else { readings[job.shot, default: ShotCacheReadings()].skin = reading }
+        }
+        return readings
+    }
 }
 
 /// The state of one validation run: the layout, what has been read, the findings so far.

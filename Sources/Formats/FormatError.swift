@@ -2,9 +2,9 @@ import Linalg
 
 /// A file that cannot be read as what it claims to be: names the file, the place in it and the rule
 /// it breaks, e.g. `cache.mc: byte 4,108: FVCA chunk claims 288,036 bytes but the file ends after 1,200`.
-public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable {
+public struct FormatError: Error, CustomStringConvertible, Equatable, Sendable, Codable {
     /// Where in the file the problem is.
-    public enum Location: Equatable, Sendable {
+    public enum Location: Equatable, Sendable, Codable {
         case byteOffset(Int)
         /// A named part: an XML element, a JSON key, an npz member.
         case element(String)
