@@ -11,20 +11,24 @@ struct JawCommand: EnvelopeCommand {
         version: FacePrepVersion.current
     )
     static let envelopeName = "jaw"
+    typealias Results = JawCheck.Report
 
     @OptionGroup var target: DatasetArgument
 
     @Option(name: .long, help: "Output folder (default: DATASET/xform).", completion: .directory)
     var out: String?
 
+    @OptionGroup var scale: ShardOptions
     @OptionGroup var output: OutputOptions
 
-    func execute(progress: Progress) throws -> CommandResult<JawCheck.Report> {
-        let folder = out ?? target.dataset + "/xform"
+    /// OUT: the transforms, parts/ and outcomes/.
+    var folder: String { out ?? target.dataset + "/xform" }
+
+    func execute(known: [String: RigidShotOutcome], progress: Progress) throws -> CommandResult<JawCheck.Report> {
         _ = try DatasetLayout.discover(target.dataset)
         try OutputLocation.prepareFolder(folder)
         progress.update("jaw: fitting the keypoints")
-        let report = try JawCheck.run(target.dataset, output: folder)
+        let report = try JawCheck.run(target.dataset, output: folder, known: known)
         var lines = [String(format: "%d keypoints, rank %d, singular values %@; line condition %@, plane condition %@%@",
                             report.keypoints, report.rank, report.singularValues.map { Number.format($0, "%.3g") }.joined(separator: ", "),
                             Number.format(report.lineCondition, "%.3g"), Number.format(report.planeCondition, "%.3g"),
@@ -34,5 +38,25 @@ struct JawCommand: EnvelopeCommand {
         if let file = report.transformsFile { lines.append("wrote \(file)") }
         let status: CommandStatus = report.errors.contains(where: \.ioFailure) ? .failed : (report.flagged > 0 ? .findings : .ok)
         return CommandResult(results: report, status: status, text: lines.joined(separator: "\n"))
+    }
+}
+
+extension JawCommand: ShardableCommand {
+    typealias ShotValue = RigidShotOutcome
+    var datasetPath: String { target.dataset }
+    var scaleOutput: String? { folder }
+    static func isFinal(_ value: RigidShotOutcome) -> Bool { value.error?.ioFailure != true }
+
+    /// The jaw's shots are the members of xform/jaw_keypoints_cache_all.npz.
+    func shotWeights(_ layout: DatasetLayout) -> [String: Int] { JawCheck.shotFrames(target.dataset) }
+
+    func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, RigidShotOutcome) -> Void) throws -> [String: RigidShotOutcome] {
+        try OutputLocation.prepareFolder(folder)
+        var results: [String: RigidShotOutcome] = [:]
+        _ = try JawCheck.run(target.dataset, output: folder, shots: list) { shot, outcome in
+            results[shot] = outcome
+            record(shot, outcome)
+        }
+        return results
     }
 }

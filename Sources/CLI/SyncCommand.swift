@@ -20,6 +20,7 @@ struct SyncCommand: EnvelopeCommand {
         version: FacePrepVersion.current
     )
     static let envelopeName = "sync"
+    typealias Results = SyncReport
 
     @OptionGroup var target: DatasetArgument
     @OptionGroup var shots: ShotOptions
@@ -32,25 +33,42 @@ struct SyncCommand: EnvelopeCommand {
     @Flag(name: .long, help: "Exit 1 on confident offsets (warnings), as validate --strict does.")
     var strict = false
 
+    @OptionGroup var scale: ShardOptions
+    @OptionGroup var partsOutput: PartsOutputOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard (1...600).contains(maxLag) else { throw ValidationError("--max-lag must be between 1 and 600 frames") }
     }
 
-    func execute(progress: Progress) throws -> CommandResult<SyncReport> {
+    func execute(known: [String: SyncCheck.ShotAnimation], progress: Progress) throws -> CommandResult<SyncReport> {
         var options = SyncCheck.Options()
         options.shots = shots.shots
         options.maxLag = maxLag
         options.framesPerSecond = frameRate.fps
         options.progress = { progress.update($0) }
-        let report = try SyncCheck.run(target.dataset, options: options)
+        let report = try SyncCheck.run(target.dataset, options: options, known: known)
         let status: CommandStatus
         if report.failures.contains(where: \.ioFailure) { status = .failed }
         else if !report.failures.isEmpty || (strict && report.hasFindings) { status = .findings }
         else { status = .ok }
         return CommandResult(results: report, status: status, text: SyncReportText.render(report),
                              timings: ["read": report.readSeconds, "align": report.alignSeconds])
+    }
+}
+
+extension SyncCommand: ShardableCommand {
+    typealias ShotValue = SyncCheck.ShotAnimation
+    var datasetPath: String { target.dataset }
+    var scaleOutput: String? { partsOutput.out }
+    static func isFinal(_ value: SyncCheck.ShotAnimation) -> Bool { value.failure?.ioFailure != true }
+
+    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
+        frameWeights(layout, layout.skin.filter { shots.shots.isEmpty || shots.shots.contains($0.shot) })
+    }
+
+    func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, SyncCheck.ShotAnimation) -> Void) throws -> [String: SyncCheck.ShotAnimation] {
+        try SyncCheck.readAnimation(target.dataset, shots: list, progress: { progress.update($0) }, record: record)
     }
 }
 

@@ -11,6 +11,7 @@ struct TongueCommand: EnvelopeCommand {
         version: FacePrepVersion.current
     )
     static let envelopeName = "tongue"
+    typealias Results = TongueCheck.Report
 
     @OptionGroup var target: DatasetArgument
 
@@ -20,17 +21,41 @@ struct TongueCommand: EnvelopeCommand {
     @Flag(name: .long, help: "Also write the stabilised tongue caches (Maya) under OUT/tongue_stabilized/.")
     var writeStabilized = false
 
+    @OptionGroup var scale: ShardOptions
     @OptionGroup var output: OutputOptions
 
-    func execute(progress: Progress) throws -> CommandResult<TongueCheck.Report> {
-        let folder = out ?? target.dataset + "/xform"
+    /// OUT: the transforms, the stabilised caches, parts/ and outcomes/.
+    var folder: String { out ?? target.dataset + "/xform" }
+
+    func execute(known: [String: RigidShotOutcome], progress: Progress) throws -> CommandResult<TongueCheck.Report> {
         try OutputLocation.prepareFolder(folder)
-        let report = try TongueCheck.run(target.dataset, output: folder, writeStabilized: writeStabilized) { progress.update($0) }
+        let report = try TongueCheck.run(target.dataset, output: folder, writeStabilized: writeStabilized, known: known, progress: { progress.update($0) })
         var lines = [RigidSetText.render(report.shots, pointName: "vertices")]
         lines += report.errors.map { "error: \($0.file): \($0.message)" }
         if let file = report.transformsFile { lines.append("wrote \(file)") }
         let status: CommandStatus = report.errors.contains(where: \.ioFailure) ? .failed : (report.flagged > 0 ? .findings : .ok)
         return CommandResult(results: report, status: status, text: lines.joined(separator: "\n"))
+    }
+}
+
+extension TongueCommand: ShardableCommand {
+    typealias ShotValue = RigidShotOutcome
+    var datasetPath: String { target.dataset }
+    var scaleOutput: String? { folder }
+    static func isFinal(_ value: RigidShotOutcome) -> Bool { value.error?.ioFailure != true }
+
+    func shotWeights(_ layout: DatasetLayout) -> [String: Int] { frameWeights(layout, layout.tongue) }
+
+    static func outputs(of value: RigidShotOutcome) -> [String] { [] }
+
+    func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, RigidShotOutcome) -> Void) throws -> [String: RigidShotOutcome] {
+        try OutputLocation.prepareFolder(folder)
+        var results: [String: RigidShotOutcome] = [:]
+        let report = try TongueCheck.run(target.dataset, output: folder, writeStabilized: writeStabilized, shots: list,
+                                         progress: { progress.update($0) }, record: record)
+        for fit in report.shots { results[fit.shot] = RigidShotOutcome(.success(fit)) }
+        for error in report.errors { results[error.shot] = RigidShotOutcome(.failure(error)) }
+        return results
     }
 }
 

@@ -27,7 +27,10 @@ public enum JawCheck {
 
     /// Checks `xform/jaw_keypoints_neutral.npy`, fits every shot of `xform/jaw_keypoints_cache_all.npz`
     /// (neutral + delta) and writes `jaw_rigid_transforms.npz` into `output`.
-    public static func run(_ root: String, output: String) throws -> Report {
+    /// The shots in `known` (a shard's results) are taken as they are; with `shots`, only those are
+    /// fitted (and the transforms file is left to the merge); `record` gets each shot as it is fitted.
+    public static func run(_ root: String, output: String, shots only: [String]? = nil, known: [String: RigidShotOutcome] = [:],
+                           record: (String, RigidShotOutcome) -> Void = { _, _ in }) throws -> Report {
         let neutralPath = root + "/" + DatasetFiles.jawNeutral
         let neutral = try NumpyNeutral.read(neutralPath)
         let n = neutral.count / 3
@@ -42,25 +45,50 @@ public enum JawCheck {
         let reference = neutral.map(Double.init)
         let limit = residualLimit * (BoundingBox(points: neutral)?.diagonal ?? 1)
         var fits: [RigidSetFit] = []
-        var errors = archive.failures.sorted { $0.key < $1.key }.map { ShotFailure(shot: $0.key, file: archive.path, error: $0.value) }
-        for key in archive.keys {
+        var errors: [ShotFailure] = []
+        func wanted(_ key: String) -> Bool { only?.contains(key) ?? true }
+        // Members that cannot be read first (by name), then the rest in the archive's order.
+        for (key, error) in archive.failures.sorted(by: { $0.key < $1.key }) where wanted(key) {
+            errors.append(known[key]?.error ?? ShotFailure(shot: key, file: archive.path, error: error))
+        }
+        for key in archive.keys where wanted(key) {
             guard let array = archive.arrays[key] else { continue }
+            if let outcome = known[key] {
+                switch outcome.result {
+                case let .success(fit): fits.append(fit)
+                case let .failure(failure): errors.append(failure)
+                }
+                continue
+            }
             guard array.shape.count == 3, array.shape[1] == n, array.shape[2] == 3, array.dtype.kind == .float else {
-                errors.append(ShotFailure(shot: key, file: archive.path, message: "\(array.dtype.name) \(array.shape), expected float32 [frames, \(n), 3]",
-                                          ioFailure: false))
+                let failure = ShotFailure(shot: key, file: archive.path, message: "\(array.dtype.name) \(array.shape), expected float32 [frames, \(n), 3]",
+                                          ioFailure: false)
+                errors.append(failure)
+                record(key, RigidShotOutcome(.failure(failure)))
                 continue
             }
             let deltas = try array.floats()
             let frames = array.shape[0]
             let points = deltas.indices.map { deltas[$0] + neutral[$0 % (3 * n)] }
-            fits.append(try RigidSetFit.fit(shot: key, reference: reference, frames: points, frameCount: frames,
-                                            limit: limit, labels: Array(0..<n)).fit)
+            let fit = try RigidSetFit.fit(shot: key, reference: reference, frames: points, frameCount: frames, limit: limit, labels: Array(0..<n)).fit
+            fits.append(fit)
+            record(key, RigidShotOutcome(.success(fit)))
         }
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let file = "\(output)/jaw_rigid_transforms.npz"
-        if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: file) }
+        if only == nil, !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: file) }
         return Report(keypoints: n, singularValues: shape.singularValues, rank: shape.rank, lineCondition: shape.lineCondition,
                       planeCondition: shape.planeCondition, collinear: false, nearlyCoplanar: shape.planeCondition > coplanarCondition,
                       shots: fits, errors: errors, transformsFile: fits.isEmpty ? nil : file)
+    }
+
+    /// The shots of `xform/jaw_keypoints_cache_all.npz` (its member names) and their frames: what a
+    /// sharded `jaw` splits (empty when the archive cannot be read).
+    public static func shotFrames(_ root: String) -> [String: Int] {
+        guard let archive = try? NpzArchive.read(root + "/" + DatasetFiles.jawCache) else { return [:] }
+        var frames: [String: Int] = [:]
+        for key in archive.keys { frames[key] = max(1, archive.arrays[key]?.shape.first ?? 1) }
+        for key in archive.failures.keys { frames[key] = 1 }
+        return frames
     }
 }

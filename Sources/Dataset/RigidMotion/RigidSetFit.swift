@@ -63,7 +63,48 @@ public struct RigidSetFit: Sendable, Encodable {
     }
 
     /// Writes `{shot: [F, 4, 4] float32}` to `path`.
+    public static func writeTransforms(_ fits: [RigidSetFit], toFile path: String) throws { try writeTransforms(fits, to: path) }
+
+    /// Writes `{shot: [F, 4, 4] float32}` to `path`.
     static func writeTransforms(_ fits: [RigidSetFit], to path: String) throws {
         try NpzArchive.write(fits.map { (key: $0.shot, npy: NpyWriter.encode(floats: $0.transforms, shape: [$0.frames, 4, 4])) }, to: path)
+    }
+}
+
+/// One shot's rigid fit or why it has none, whole (transforms and residuals too): what a shard of
+/// `tongue` or `jaw` hands the merge.
+public struct RigidShotOutcome: Sendable, Codable {
+    public let fit: StoredFit?
+    public let error: ShotFailure?
+
+    public init(_ result: Result<RigidSetFit, ShotFailure>) {
+        switch result {
+        case let .success(fit): self.fit = StoredFit(fit); error = nil
+        case let .failure(failure): fit = nil; error = failure
+        }
+    }
+
+    public var result: Result<RigidSetFit, ShotFailure> {
+        if let fit { return .success(fit.value) }
+        return .failure(error ?? ShotFailure(shot: "", file: "", message: "no fit recorded", ioFailure: false))
+    }
+
+    /// Every field of a `RigidSetFit`, the matrices included.
+    public struct StoredFit: Sendable, Codable {
+        let shot: String, frames: Int, transforms: [Float], maxResidual: Double, worstFrame: Int
+        let worstPoints: [RigidSetFit.PointResidual], maxRotationDegrees: Double, maxTranslation: Double
+        let deforms: Bool, residuals: [Double], limit: Double
+
+        init(_ f: RigidSetFit) {
+            shot = f.shot; frames = f.frames; transforms = f.transforms; maxResidual = f.maxResidual; worstFrame = f.worstFrame
+            worstPoints = f.worstPoints; maxRotationDegrees = f.maxRotationDegrees; maxTranslation = f.maxTranslation
+            deforms = f.deforms; residuals = f.residuals; limit = f.limit
+        }
+
+        var value: RigidSetFit {
+            RigidSetFit(shot: shot, frames: frames, transforms: transforms, maxResidual: maxResidual, worstFrame: worstFrame,
+                        worstPoints: worstPoints, maxRotationDegrees: maxRotationDegrees, maxTranslation: maxTranslation,
+                        deforms: deforms, residuals: residuals, limit: limit)
+        }
     }
 }

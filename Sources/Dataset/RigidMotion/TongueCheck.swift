@@ -19,8 +19,12 @@ public enum TongueCheck {
 
     /// Fits every tongue shot; writes `tongue_rigid_transforms.npz` into `output`, and with
     /// `writeStabilized` the stabilised caches as Maya caches under `output/tongue_stabilized/`.
-    public static func run(_ root: String, output: String, writeStabilized: Bool,
-                           progress: @escaping @Sendable (String) -> Void = { _ in }) throws -> Report {
+    /// The shots in `known` (a shard's results) are taken as they are; with `shots`, only those are
+    /// fitted (and the transforms file is left to the merge); `record` gets each shot as it is fitted.
+    public static func run(_ root: String, output: String, writeStabilized: Bool, shots only: [String]? = nil,
+                           known: [String: RigidShotOutcome] = [:],
+                           progress: @escaping @Sendable (String) -> Void = { _ in },
+                           record: @escaping @Sendable (String, RigidShotOutcome) -> Void = { _, _ in }) throws -> Report {
         let layout = try DatasetLayout.discover(root)
         let neutral = try NumpyNeutral.read(layout.path(DatasetFiles.tongueNeutral))
         let rigid = try JSONFile.read([Int].self, from: layout.path(DatasetFiles.tongueRigid))
@@ -34,8 +38,15 @@ public enum TongueCheck {
         let limit = residualLimit * (BoundingBox(points: neutral)?.diagonal ?? 1)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
         let done = Counter()
-        let outcomes = parallelMap(layout.tongue) { entry -> Result<RigidSetFit, ShotFailure> in
-            defer { progress("tongue \(done.increment())/\(layout.tongue.count): \(entry.shot)") }
+        let entries = layout.tongue.filter { only?.contains($0.shot) ?? true }
+        let toFit = entries.filter { known[$0.shot] == nil }
+        let fitted = parallelMap(toFit) { entry -> Result<RigidSetFit, ShotFailure> in
+            defer { progress("tongue \(done.increment())/\(toFit.count): \(entry.shot)") }
+            let result = fit(entry)
+            record(entry.shot, RigidShotOutcome(result))
+            return result
+        }
+        @Sendable func fit(_ entry: DatasetLayout.ShotCaches) -> Result<RigidSetFit, ShotFailure> {
             do {
                 guard let file = entry.candidates.first else { throw FormatError(file: root, .element("cache/tongue/\(entry.shot)"), "no cache") }
                 let cache = try VertexCacheIO.read(layout.path(file))
@@ -65,10 +76,12 @@ public enum TongueCheck {
                 return .failure(ShotFailure(shot: entry.shot, file: entry.candidates.first ?? "", error: error))
             }
         }
+        var fittedByShot = Dictionary(zip(toFit.map(\.shot), fitted), uniquingKeysWith: { a, _ in a })
+        let outcomes = entries.compactMap { known[$0.shot]?.result ?? fittedByShot.removeValue(forKey: $0.shot) }
         let fits = outcomes.compactMap { try? $0.get() }
         let errors = outcomes.compactMap { outcome -> ShotFailure? in if case let .failure(e) = outcome { return e } else { return nil } }
         let file = "\(output)/tongue_rigid_transforms.npz"
-        if !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: file) }
+        if only == nil, !fits.isEmpty { try RigidSetFit.writeTransforms(fits, to: file) }
         return Report(rigidVertices: rigid, shots: fits, errors: errors, transformsFile: fits.isEmpty ? nil : file)
     }
 }

@@ -14,13 +14,74 @@ public enum SyncCheck {
         public init() {}
     }
 
-    public static func run(_ root: String, options: Options = Options()) throws -> SyncReport {
+    /// What sync learns from one shot's skin cache (the per-shot work a shard does): its frames, rate
+    /// and mouth opening per frame, or why it has none.
+    public struct ShotAnimation: Sendable, Codable {
+        public let frames: Int
+        public let fps: Double?
+        public let mouth: MouthSignal?
+        /// Set when the shot has no cache or its cache could not be read.
+        public let problem: String?
+        public let failure: ShotFailure?
+    }
+
+    /// Reads the mouth of `shots`' skin caches, in parallel; `record` gets each as it is read.
+    public static func readAnimation(_ root: String, shots: [String], progress: @escaping @Sendable (String) -> Void = { _ in },
+                                     record: @escaping @Sendable (String, ShotAnimation) -> Void = { _, _ in }) throws -> [String: ShotAnimation] {
+        let layout = try DatasetLayout.discover(root)
+        try layout.requireShots(shots)
+        let entries = layout.skin.filter { shots.contains($0.shot) }
+        let reader = AnimationReader(layout)
+        let done = Counter()
+        let read = parallelMap(entries) { entry -> ShotAnimation in
+            defer { progress("sync: read \(done.increment())/\(entries.count) shots") }
+            let animation = reader.read(entry)
+            record(entry.shot, animation)
+            return animation
+        }
+        return Dictionary(zip(entries.map(\.shot), read), uniquingKeysWith: { a, _ in a })
+    }
+
+    /// What measuring a mouth needs, read once per run.
+    struct AnimationReader: Sendable {
+        let layout: DatasetLayout
+        let neutral: [Float]?
+        let lipList: UpperLowerVertexList?
+        let jawArchive: NpzArchive?
+        let jawNeutral: [Float]?
+
+        init(_ layout: DatasetLayout) {
+            self.layout = layout
+            neutral = try? NumpyNeutral.read(layout.path(DatasetFiles.skinNeutral))
+            lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
+            (jawArchive, jawNeutral) = MouthSignal.jawData(layout)
+        }
+
+        func read(_ entry: DatasetLayout.ShotCaches) -> ShotAnimation {
+            guard let file = entry.candidates.first else { return ShotAnimation(frames: 0, fps: nil, mouth: nil, problem: "no cache", failure: nil) }
+            do {
+                let frames = try VertexCacheIO.frames(layout.path(file))
+                let lips = MouthSampling.lips(lipList, vertexCount: frames.vertexCount)
+                let jaw = lips == nil ? MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: entry.shot, frames: frames.frameCount) : nil
+                // The lower face is read only when neither the lips nor the jaw can be.
+                let sampling = lips ?? (jaw == nil ? neutral.flatMap { $0.count == frames.valuesPerFrame ? MouthSampling.lowerFace(neutral: $0) : nil } : nil)
+                let sampled = try sampling.map { $0.signal(sampled: try CacheSummary.sample(frames, vertices: $0.indices), frames: frames.frameCount) }
+                return ShotAnimation(frames: frames.frameCount, fps: frames.framesPerSecond, mouth: MouthSignal.preferred(sampled: sampled, jaw: jaw),
+                                     problem: nil, failure: nil)
+            } catch {
+                return ShotAnimation(frames: 0, fps: nil, mouth: nil, problem: "\(error)", failure: ShotFailure(shot: entry.shot, file: file, error: error))
+            }
+        }
+    }
+
+    /// Aligns every shot (or those in `options.shots`); the animation of the shots in `known` (a
+    /// shard's results) is taken as it is. The audio is always read here: it is a small part of the
+    /// bytes, and the dataset-wide parts (the median lag, augmented voices against every original) need it all.
+    public static func run(_ root: String, options: Options = Options(), known: [String: ShotAnimation] = [:]) throws -> SyncReport {
         let layout = try DatasetLayout.discover(root)
         try layout.requireShots(options.shots)
         let entries = layout.skin.filter { options.shots.isEmpty || options.shots.contains($0.shot) }
-        let neutral = try? NumpyNeutral.read(layout.path(DatasetFiles.skinNeutral))
-        let lipList = try? JSONFile.read(UpperLowerVertexList.self, from: layout.path(DatasetFiles.lipList))
-        let (jawArchive, jawNeutral) = MouthSignal.jawData(layout)
+        let reader = AnimationReader(layout)
 
         // Pass 1, shots in parallel: frame counts and rates, audio, and the mouth vertices of every frame.
         struct Read: Sendable {
@@ -45,22 +106,14 @@ public enum SyncCheck {
             } else {
                 problem = "no audio/\(entry.shot).wav"
             }
-            guard let file = entry.candidates.first else { return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: "no cache") }
-            do {
-                let frames = try VertexCacheIO.frames(layout.path(file))
-                let lips = MouthSampling.lips(lipList, vertexCount: frames.vertexCount)
-                let jaw = lips == nil ? MouthSignal.jaw(jawArchive, neutral: jawNeutral, shot: entry.shot, frames: frames.frameCount) : nil
-                // The lower face is read only when neither the lips nor the jaw can be.
-                let sampling = lips ?? (jaw == nil ? neutral.flatMap { $0.count == frames.valuesPerFrame ? MouthSampling.lowerFace(neutral: $0) : nil } : nil)
-                let sampled = try sampling.map { $0.signal(sampled: try CacheSummary.sample(frames, vertices: $0.indices), frames: frames.frameCount) }
-                let mouth = MouthSignal.preferred(sampled: sampled, jaw: jaw)
-                return Read(frames: frames.frameCount, fps: frames.framesPerSecond, mouth: mouth, audio: audio,
-                            problem: problem ?? (mouth == nil ? "no lip list, jaw keypoints or neutral pose to measure the mouth with" : nil),
-                            failures: failures)
-            } catch {
-                return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: "\(error)",
-                            failures: failures + [ShotFailure(shot: entry.shot, file: file, error: error)])
+            let animation = known[entry.shot] ?? reader.read(entry)
+            if entry.candidates.isEmpty { return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: animation.problem) }
+            if let failure = animation.failure {
+                return Read(frames: 0, fps: nil, mouth: nil, audio: audio, problem: animation.problem, failures: failures + [failure])
             }
+            return Read(frames: animation.frames, fps: animation.fps, mouth: animation.mouth, audio: audio,
+                        problem: problem ?? (animation.mouth == nil ? "no lip list, jaw keypoints or neutral pose to measure the mouth with" : nil),
+                        failures: failures)
         }
         let fps = reads.compactMap(\.fps).first ?? options.framesPerSecond ?? 30
         let alignStart = Date()
