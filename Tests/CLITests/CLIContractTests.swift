@@ -128,6 +128,8 @@ struct CLIContractTests {
         add("report", "unreadable input", ["report", missing, "--out", out + "-report3.html"], 2)
         add("report", "unwritable output", ["report", f.clean, "--out", unwritable + "/r.html"], 2)
         add("report", "bad usage", ["report", f.clean, "--shot", "nope", "--out", out + "-report4.html"], 2)
+        add("merge", "unreadable input: no parts", ["merge", missing], 2)
+        add("merge", "bad usage", ["merge"], 2, json: false)
         add("doctor", "clean", ["doctor"], 0)
         add("doctor", "bad usage", ["doctor", "--blas-threads", "0"], 2, json: false)
         add("bench solve", "clean", ["bench", "solve", "--vertices", "600", "--mask", "200", "--frames", "20", "--scipy-frames", "0", "--repeat", "1"], 0)
@@ -179,7 +181,7 @@ struct CLIContractTests {
 
     @Test("--version on every command; options before or after the dataset; help lists enum values")
     func options() throws {
-        for command in [["validate"], ["head"], ["stabilize"], ["tongue"], ["jaw"], ["sync"], ["solve"], ["bench", "solve"], ["synth"], ["info"], ["convert"], ["doctor"], []] {
+        for command in [["validate"], ["head"], ["stabilize"], ["tongue"], ["jaw"], ["sync"], ["solve"], ["merge"], ["bench", "solve"], ["synth"], ["info"], ["convert"], ["doctor"], []] {
             let run = try CLI.run(command + ["--version"])
             #expect(run.status == 0 && run.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(command): \(run.stdout)\(run.stderr)")
         }
