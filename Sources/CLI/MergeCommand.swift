@@ -28,6 +28,7 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        let start = Date()
         let merged: any ShardableCommand
         let parts: [(file: String, header: PartHeader)]
         do {
@@ -56,7 +57,8 @@ struct MergeCommand: ParsableCommand {
             let failure = CommandFailure(error)
             FileHandle.standardError.write(Data((failure.text + "\n").utf8))
             if output.json {
-                print(try JSONOutput.encode(Envelope<String>(command: "merge", status: .failed, results: nil, error: failure, timings: [:])))
+                print(try JSONOutput.encode(Envelope<String>(command: "merge", status: .failed, results: nil, error: failure,
+                                                              timings: ["total": Date().timeIntervalSince(start)])))
             }
             throw ExitCode(failure.exitCode)
         }

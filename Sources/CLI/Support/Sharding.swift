@@ -42,7 +42,7 @@ protocol ShardableCommand: EnvelopeCommand {
     var scaleOutput: String? { get }
     /// Files named on the command line that every shot's result depends on (relative to the working directory).
     var extraInputs: [String] { get }
-    /// The shots the command works on (default: every shot with a skin cache).
+    /// The shots the command works on, with their frames: the partition's weights (default: every skin shot).
     func shotWeights(_ layout: DatasetLayout) -> [String: Int]
     /// Computes the values of `shots`, calling `record` as each is done (from any thread).
     func computeShots(_ shots: [String], progress: Progress, record: @escaping @Sendable (String, ShotValue) -> Void) throws -> [String: ShotValue]
