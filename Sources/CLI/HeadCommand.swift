@@ -50,8 +50,8 @@ extension HeadCommand: ShardableCommand {
     static func isFinal(_ value: HeadCheck.ShotResult) -> Bool { !value.ioFailure }
     var scaleOutput: String? { partsOutput.out }
 
-    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
-        frameWeights(layout, layout.skin.filter { shots.shots.isEmpty || shots.shots.contains($0.shot) })
+    func shotWeights(_ layout: DatasetLayout, byFrames: Bool) -> [String: Int] {
+        frameWeights(layout, layout.skin.filter { shots.shots.isEmpty || shots.shots.contains($0.shot) }, byFrames: byFrames)
     }
 
     func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, HeadCheck.ShotResult) -> Void) throws -> [String: HeadCheck.ShotResult] {

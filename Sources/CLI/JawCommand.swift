@@ -48,7 +48,7 @@ extension JawCommand: ShardableCommand {
     static func isFinal(_ value: RigidShotOutcome) -> Bool { value.error?.ioFailure != true }
 
     /// The jaw's shots are the members of xform/jaw_keypoints_cache_all.npz.
-    func shotWeights(_ layout: DatasetLayout) -> [String: Int] { JawCheck.shotFrames(target.dataset) }
+    func shotWeights(_ layout: DatasetLayout, byFrames: Bool) -> [String: Int] { JawCheck.shotFrames(target.dataset) }
 
     func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, RigidShotOutcome) -> Void) throws -> [String: RigidShotOutcome] {
         try OutputLocation.prepareFolder(folder)

@@ -134,8 +134,8 @@ extension SolveCommand: ShardableCommand {
     var scaleOutput: String? { folder }
     var extraInputs: [String] { [config, bs].compactMap { $0 } }
 
-    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
-        frameWeights(layout, (tongue ? layout.tongue : layout.skin).filter { shots.shots.isEmpty || shots.shots.contains($0.shot) })
+    func shotWeights(_ layout: DatasetLayout, byFrames: Bool) -> [String: Int] {
+        frameWeights(layout, (tongue ? layout.tongue : layout.skin).filter { shots.shots.isEmpty || shots.shots.contains($0.shot) }, byFrames: byFrames)
     }
 
     static func outputs(of value: SolveRun.ShotReport) -> [String] { value.outputs }

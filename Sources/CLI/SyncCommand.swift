@@ -63,8 +63,8 @@ extension SyncCommand: ShardableCommand {
     var scaleOutput: String? { partsOutput.out }
     static func isFinal(_ value: SyncCheck.ShotAnimation) -> Bool { value.failure?.ioFailure != true }
 
-    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
-        frameWeights(layout, layout.skin.filter { shots.shots.isEmpty || shots.shots.contains($0.shot) })
+    func shotWeights(_ layout: DatasetLayout, byFrames: Bool) -> [String: Int] {
+        frameWeights(layout, layout.skin.filter { shots.shots.isEmpty || shots.shots.contains($0.shot) }, byFrames: byFrames)
     }
 
     func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, SyncCheck.ShotAnimation) -> Void) throws -> [String: SyncCheck.ShotAnimation] {

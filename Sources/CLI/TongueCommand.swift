@@ -44,7 +44,7 @@ extension TongueCommand: ShardableCommand {
     var scaleOutput: String? { folder }
     static func isFinal(_ value: RigidShotOutcome) -> Bool { value.error?.ioFailure != true }
 
-    func shotWeights(_ layout: DatasetLayout) -> [String: Int] { frameWeights(layout, layout.tongue) }
+    func shotWeights(_ layout: DatasetLayout, byFrames: Bool) -> [String: Int] { frameWeights(layout, layout.tongue, byFrames: byFrames) }
 
     static func outputs(of value: RigidShotOutcome) -> [String] { [] }
 

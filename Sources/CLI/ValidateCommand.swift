@@ -253,8 +253,8 @@ extension ValidateCommand: ShardableCommand {
     var extraInputs: [String] { [config].compactMap { $0 } }
 
     /// Skin and tongue shots: a shot's caches are read by one shard.
-    func shotWeights(_ layout: DatasetLayout) -> [String: Int] {
-        frameWeights(layout, layout.skin).merging(frameWeights(layout, layout.tongue)) { $0 + $1 }
+    func shotWeights(_ layout: DatasetLayout, byFrames: Bool) -> [String: Int] {
+        frameWeights(layout, layout.skin, byFrames: byFrames).merging(frameWeights(layout, layout.tongue, byFrames: byFrames)) { $0 + $1 }
     }
 
     func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, ShotCacheReadings) -> Void) throws -> [String: ShotCacheReadings] {

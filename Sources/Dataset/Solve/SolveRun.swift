@@ -83,17 +83,20 @@ public enum SolveRun {
         let started = Date()
         let layout = try DatasetLayout.discover(root)
         let kind = options.tongue ? "tongue" : "skin"
-        let setup = try BlendshapeSetup.load(
-            layout: layout,
-            archive: options.archive.map(absolute) ?? (options.tongue ? DatasetFiles.bsTongue : DatasetFiles.bsSkin),
-            config: options.config.map(absolute) ?? (options.tongue ? DatasetFiles.bsTongueConfig : DatasetFiles.bsSkinConfig),
-            neutralFile: options.tongue ? DatasetFiles.tongueNeutral : DatasetFiles.skinNeutral)
-        // The packed system and the packed fit measure are independent: built side by side.
-        let activePoses = BlendshapeSystem.activePoses(setup.settings)
-        let fit = options.fit
-        let (system, measure) = try concurrently({ try BlendshapeSystem(rig: setup.rig, settings: setup.settings) },
-                                                 { try fit.map { try BlendshapeFit.Measure(rig: setup.rig, activePoses: activePoses, scope: $0) } })
-        let solver = try BlendshapeSolver(system: system, method: options.method)
+        let archive = options.archive.map(absolute) ?? (options.tongue ? DatasetFiles.bsTongue : DatasetFiles.bsSkin)
+        let config = options.config.map(absolute) ?? (options.tongue ? DatasetFiles.bsTongueConfig : DatasetFiles.bsSkinConfig)
+        let neutralFile = options.tongue ? DatasetFiles.tongueNeutral : DatasetFiles.skinNeutral
+        let key = SolvePreparation.Key(files: [archive, config, neutralFile].map(layout.path), method: options.method, fit: options.fit)
+        let prepared = try SolvePreparation.reuse(key) {
+            let setup = try BlendshapeSetup.load(layout: layout, archive: archive, config: config, neutralFile: neutralFile)
+            // The packed system and the packed fit measure are independent: built side by side.
+            let activePoses = BlendshapeSystem.activePoses(setup.settings)
+            let fit = options.fit
+            let (system, measure) = try concurrently({ try BlendshapeSystem(rig: setup.rig, settings: setup.settings) },
+                                                     { try fit.map { try BlendshapeFit.Measure(rig: setup.rig, activePoses: activePoses, scope: $0) } })
+            return SolvePreparation(setup: setup, system: system, solver: try BlendshapeSolver(system: system, method: options.method), measure: measure)
+        }
+        let setup = prepared.setup, system = prepared.system, solver = prepared.solver, measure = prepared.measure
         let all = options.tongue ? layout.tongue : layout.skin
         try layout.requireShots(options.shots, kind: kind)
         let entries = all.filter { options.shots.isEmpty || options.shots.contains($0.shot) || options.known[$0.shot] != nil }
