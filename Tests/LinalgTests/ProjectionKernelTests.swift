@@ -58,12 +58,24 @@ struct ProjectionKernelTests {
         #expect(throws: LinalgError.self) { try kernel.project([1, 2, 3], frames: 2, into: &out) }
     }
 
+    /// `local`: each pose moves one stretch of the points and nothing else (as blendshapes do; the kernels
+    /// skip the blocks a pose leaves still), and the last pose moves none. `local` with one column: no
+    /// pose moves anything.
     @Test("residual distances equal a Double loop to Float rounding at every kernel level, split by threads exactly",
-          arguments: [(1, 5, 3), (7, 8, 52), (10, 517, 51), (33, 1_003, 4)])
-    func residuals(rows: Int, points: Int, columns: Int) throws {
+          arguments: [(1, 5, 3, false), (7, 8, 52, false), (10, 517, 51, false), (33, 1_003, 4, false),
+                      (9, 517, 51, true), (13, 1_003, 7, true), (4, 40, 1, true)])
+    func residuals(rows: Int, points: Int, columns: Int, local: Bool) throws {
         var rng = SeededGenerator(seed: UInt64(rows * 31 + points))
         let width = 3 * points
-        let deltas = (0..<(columns * width)).map { _ in Float.random(in: -1...1, using: &rng) }
+        var deltas = (0..<(columns * width)).map { _ in Float.random(in: -1...1, using: &rng) }
+        if local {
+            for k in 0..<columns {
+                let first = Int.random(in: 0..<points, using: &rng), length = k == columns - 1 ? 0 : Int.random(in: 1...max(1, points / 5), using: &rng)
+                for p in 0..<points where !(first..<(first + length)).contains(p) {
+                    for axis in 0..<3 { deltas[k * width + 3 * p + axis] = axis == 1 ? -0.0 : 0 }
+                }
+            }
+        }
         let reference = (0..<width).map { _ in Float.random(in: -10...10, using: &rng) }
         let weights = (0..<(rows * columns)).map { _ in Float.random(in: 0...1, using: &rng) }
         let values = (0..<(rows * width)).map { reference[$0 % width] + Float.random(in: -3...3, using: &rng) }
@@ -84,6 +96,7 @@ struct ProjectionKernelTests {
         var results: [[Float]] = []
         for level in 0...VectorKernels.level {
             let kernel = try packed(at: level) { try ResidualDistances(deltas: deltas, columns: columns, reference: reference) }
+            #expect(local ? kernel.density < 0.6 : kernel.density == 1, "level \(level): density \(kernel.density)")
             var out = [Float](repeating: .nan, count: truth.count + 2)
             try kernel.distances(of: values, rows: rows, weights: weights, into: &out)
             #expect(zip(out, truth).allSatisfy { abs(Double($0) - $1) <= bound }, "level \(level)")

@@ -33,22 +33,30 @@ void fp_projection_pack(const double *d, size_t rows, size_t columns, int level,
 void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
                         int level, double *out);
 
-/// Floats `fp_residual_pack` writes at kernel `level` for `columns` deltas over `points` vertices, and
-/// for the reference.
-size_t fp_residual_packed_count(size_t points, size_t columns, int level);
+/// Blocks of 8 vertices (16 at level 2) the residual kernels split `points` vertices into, and the
+/// floats of the packed reference.
+size_t fp_residual_block_count(size_t points, int level);
 size_t fp_residual_reference_count(size_t points, int level);
 
-/// Packs the deltas D (`deltas`, `[columns, points, 3]`) and a reference r (`[points, 3]`) vertex-major
-/// in blocks of 8 vertices (16 at level 2) with the axes apart, zero-padded to whole blocks.
-void fp_residual_pack(const float *deltas, size_t columns, size_t points, const float *reference, int level, float *packed,
-                      float *packedReference);
+/// Marks in `moves[k · blocks + b]` whether pose k of D (`deltas`, `[columns, points, 3]`) moves any
+/// vertex of block b (a non-zero delta); returns how many (block, pose) pairs do: the packed entries,
+/// each `3 × block width` floats.
+size_t fp_residual_moves(const float *deltas, size_t columns, size_t points, int level, uint8_t *moves);
+
+/// Packs D and a reference r (`[points, 3]`) vertex-major in blocks with the axes apart, zero-padded
+/// to whole blocks, each block keeping only the poses that move it: block b's entries are
+/// `starts[b] ..< starts[b + 1]` (`starts` has blocks + 1 elements), entry j holds pose `poses[j]`.
+/// Returns 0 when it could not allocate its scratch (nothing usable written), else 1.
+int fp_residual_pack(const float *deltas, size_t columns, size_t points, const float *reference, int level, const uint8_t *moves,
+                     float *packed, float *packedReference, uint32_t *poses, size_t *starts);
 
 /// `distances[f, p] = ‖(t[f, p] − r[p]) − Σₖ w[f, k]·D[k, p]‖` for the `rows` frames `t` of `values`
-/// (`[rows, points, 3]`) and weights `w` (`[rows, columns]`), in Float with fused multiply-adds;
-/// `distances` is `[rows, points]`. `packed` and `reference` come from `fp_residual_pack` at the same
-/// `level` (≤ `fp_kernels_level()`).
+/// (`[rows, points, 3]`) and weights `w` (`[rows, columns]`), in Float with fused multiply-adds over
+/// the poses that move each block; `distances` is `[rows, points]`. `packed`, `reference`, `poses`
+/// and `starts` come from `fp_residual_pack` at the same `level` (≤ `fp_kernels_level()`).
 void fp_residual_distances(const float *values, size_t rows, size_t points, const float *packed, const float *reference,
-                           const float *weights, size_t columns, int level, float *distances);
+                           const uint32_t *poses, const size_t *starts, const float *weights, size_t columns, int level,
+                           float *distances);
 
 /// Adds `count` 4-byte IEEE floats at `source` (big-endian when `bigEndian` ≠ 0, else little-endian)
 /// to `sums[0 ..< count]` in Double; returns 1 when every value is finite, 0 otherwise (the sums
