@@ -1,67 +1,74 @@
-// Dᵀ(t − n) for blocks of Float frames, accumulated in Double: the blendshape solve's projections.
+// Dᵀ(t − n) for blocks of Float frames: the blendshape solve's projections, multiplied in Float and
+// summed in Double.
 //
-// BLAS has no product of Float rows with a Double matrix, so the frames had to be widened into a
-// Double copy and DGEMM then packed both operands again on every call (D, megabytes, once per block
-// of frames). Here D is packed once per rig, the frames are widened a few hundred values at a time
-// into a buffer that stays in L1, and t − n is formed in Double before it is multiplied, exactly.
+// A rig's deltas D, its neutral n and the frames t are all Float, so only the sums need more: one Float
+// sum over a whole frame (21,591 masked coordinates on a Claire-size head) drifts by ~√21,591 ulps,
+// which moved the real ICT-FaceKit rig's weights by up to 1e-5. Here each Float sum runs over one chunk
+// of CHUNK coordinates only and is then added into a Double total: the drift of a chunk (~√CHUNK ulps
+// of its own terms) averages out over the chunks, well under the solve's 1e-6. Float products run at
+// twice the rate of Double ones and D packed in Float is half the bytes, and t − n is formed in Float
+// (exact for a face near its neutral, Sterbenz) without widening the frames. Measured on the real
+// ICT-FaceKit rig (14,062 vertices, 51 poses, products over Q of D = QR, see BlendshapeSystem): runs
+// of 256 moved its weights by up to 1.1e-6 from Double products, runs of 64 by 3.5e-7, runs of 32 by
+// 1.9e-7 (and slower).
+//
+// D is packed once per rig in panels of eight columns; a tile of twelve frames has its t − n written
+// into a buffer that stays in L1, and every panel passes over it. Every level runs each output through
+// the same operations in the same order (Float fused multiply-adds over a chunk from zero, then one
+// Double addition per chunk): the same numbers everywhere.
 #include "ckernels.h"
+#include <math.h>
 #include <string.h>
 
 enum {
-    TILE_FRAMES = 12,     // frames per register tile
-    MAX_PANEL = 8,        // columns of D per packed panel: 4 (an AVX2 register of Doubles) or 8 (AVX-512)
-    INNER_CHUNK = 256,    // coordinates widened at a time: 256 × 12 Doubles = 24 KB, in L1
-    OUTER_CHUNK = 1024,   // coordinates of D kept in L2 while every frame tile passes: ka × 1024 × 8 bytes
+    TILE_FRAMES = 12,     // frames per tile
+    PANEL = 8,            // columns of D per packed panel: one AVX2 register of Floats
+    CHUNK = 64,           // coordinates per Float sum (and centred at a time: 12 × 64 Floats = 3 KB, in L1)
+    OUTER_CHUNK = 1024,   // coordinates of D kept in L2 while every frame tile passes: ka × 1024 × 4 bytes
 };
 
-// Columns per panel at `level`: one vector register of Doubles.
-static size_t panel_width(int level) { return level >= 2 ? 8 : 4; }
-
 size_t fp_projection_packed_count(size_t rows, size_t columns, int level) {
-    size_t w = panel_width(level);
-    return (columns + w - 1) / w * rows * w;
+    (void)level;
+    return (columns + PANEL - 1) / PANEL * rows * PANEL;
 }
 
-void fp_projection_pack(const double *d, size_t rows, size_t columns, int level, double *packed) {
-    size_t w = panel_width(level), panels = (columns + w - 1) / w;
+void fp_projection_pack(const double *d, size_t rows, size_t columns, int level, float *packed) {
+    (void)level;
+    size_t panels = (columns + PANEL - 1) / PANEL;
     // D is read once, row after row; each row's panels go to their own streams.
     for (size_t r = 0; r < rows; r++) {
         for (size_t p = 0; p < panels; p++) {
-            for (size_t j = 0; j < w; j++) {
-                size_t column = p * w + j;
-                packed[(p * rows + r) * w + j] = column < columns ? d[r * columns + column] : 0.0;
+            for (size_t j = 0; j < PANEL; j++) {
+                size_t column = p * PANEL + j;
+                packed[(p * rows + r) * PANEL + j] = column < columns ? (float)d[r * columns + column] : 0.0f;
             }
         }
     }
 }
 
-// Widens frames [0, count) × coordinates [c0, c0 + kc) of `values` as t − n into buffer[i][c]
-// (INNER_CHUNK Doubles per frame, zeros past `count`). Inlined into each level's caller, whose target
-// the compiler vectorises it for.
-static inline __attribute__((always_inline)) void widen(const float *values, size_t width, const float *neutral, size_t count,
-                                                        size_t c0, size_t kc, double *buffer) {
+// t − n of frames [0, count) × coordinates [c0, c0 + kc) into buffer[i][c] (zeros past `count`).
+static inline __attribute__((always_inline)) void centre(const float *values, size_t width, const float *neutral, size_t count,
+                                                         size_t c0, size_t kc, float *buffer) {
     for (size_t i = 0; i < TILE_FRAMES; i++) {
-        double *to = buffer + i * INNER_CHUNK;
+        float *to = buffer + i * CHUNK;
         if (i >= count) {
-            memset(to, 0, kc * sizeof(double));
+            memset(to, 0, kc * sizeof(float));
             continue;
         }
         const float *row = values + i * width + c0, *n = neutral + c0;
-        for (size_t c = 0; c < kc; c++) to[c] = (double)row[c] - (double)n[c];
+        for (size_t c = 0; c < kc; c++) to[c] = row[c] - n[c];
     }
 }
 
-static void widen_portable(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc,
-                           double *buffer) {
-    widen(values, width, neutral, count, c0, kc, buffer);
-}
-
-static void tile_portable(const double *buffer, size_t firstFrame, size_t frames, const double *panel, size_t kc,
-                          double sums[TILE_FRAMES][MAX_PANEL]) {
-    for (size_t i = firstFrame; i < firstFrame + frames; i++) {
-        const double *b = buffer + i * INNER_CHUNK;
-        for (size_t c = 0; c < kc; c++) {
-            for (size_t j = 0; j < 4; j++) sums[i][j] += b[c] * panel[c * 4 + j];
+// Frames [first, first + frames) of the tile against one panel: sums[i][j] = Σ_c b[i][c]·D[c][j],
+// one fused multiply-add after another from zero, as the vector lanes do.
+static void tile_portable(const float *buffer, size_t first, size_t frames, const float *panel, size_t kc, double sums[TILE_FRAMES][PANEL]) {
+    for (size_t i = first; i < first + frames; i++) {
+        const float *b = buffer + i * CHUNK;
+        for (size_t j = 0; j < PANEL; j++) {
+            float sum = 0.0f;
+            for (size_t c = 0; c < kc; c++) sum = fmaf(b[c], panel[c * PANEL + j], sum);
+            sums[i][j] = (double)sum;
         }
     }
 }
@@ -70,153 +77,116 @@ static void tile_portable(const double *buffer, size_t firstFrame, size_t frames
 #include <immintrin.h>
 
 __attribute__((target("avx2,fma")))
-static void widen_avx2(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc,
-                       double *buffer) {
-    widen(values, width, neutral, count, c0, kc, buffer);
+static void centre_avx2(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc, float *buffer) {
+    centre(values, width, neutral, count, c0, kc, buffer);
+}
+
+__attribute__((target("avx2,fma")))
+static inline void store_sums(__m256 sum, double row[PANEL]) {
+    _mm256_storeu_pd(row, _mm256_cvtps_pd(_mm256_castps256_ps128(sum)));
+    _mm256_storeu_pd(row + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(sum, 1)));
 }
 
 // Six frames against two panels: 12 accumulators, and per coordinate two loads of D and six
-// broadcasts for twelve FMAs (a single panel against twelve frames needs thirteen loads).
+// broadcasts for twelve FMAs.
 __attribute__((target("avx2,fma")))
-static void pair_avx2(const double *buffer, size_t firstFrame, const double *panelA, const double *panelB, size_t kc,
-                      double sumsA[TILE_FRAMES][MAX_PANEL], double sumsB[TILE_FRAMES][MAX_PANEL]) {
-    const double *b0 = buffer + (firstFrame + 0) * INNER_CHUNK, *b1 = b0 + INNER_CHUNK, *b2 = b1 + INNER_CHUNK;
-    const double *b3 = b2 + INNER_CHUNK, *b4 = b3 + INNER_CHUNK, *b5 = b4 + INNER_CHUNK;
-    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-    __m256d c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0;
+static void pair_avx2(const float *buffer, size_t first, const float *panelA, const float *panelB, size_t kc,
+                      double sumsA[TILE_FRAMES][PANEL], double sumsB[TILE_FRAMES][PANEL]) {
+    const float *b0 = buffer + (first + 0) * CHUNK, *b1 = b0 + CHUNK, *b2 = b1 + CHUNK;
+    const float *b3 = b2 + CHUNK, *b4 = b3 + CHUNK, *b5 = b4 + CHUNK;
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    __m256 c0 = a0, c1 = a0, c2 = a0, c3 = a0, c4 = a0, c5 = a0;
     for (size_t c = 0; c < kc; c++) {
-        __m256d da = _mm256_loadu_pd(panelA + c * 4), db = _mm256_loadu_pd(panelB + c * 4);
-        __m256d v = _mm256_broadcast_sd(b0 + c);
-        a0 = _mm256_fmadd_pd(v, da, a0); c0 = _mm256_fmadd_pd(v, db, c0);
-        v = _mm256_broadcast_sd(b1 + c);
-        a1 = _mm256_fmadd_pd(v, da, a1); c1 = _mm256_fmadd_pd(v, db, c1);
-        v = _mm256_broadcast_sd(b2 + c);
-        a2 = _mm256_fmadd_pd(v, da, a2); c2 = _mm256_fmadd_pd(v, db, c2);
-        v = _mm256_broadcast_sd(b3 + c);
-        a3 = _mm256_fmadd_pd(v, da, a3); c3 = _mm256_fmadd_pd(v, db, c3);
-        v = _mm256_broadcast_sd(b4 + c);
-        a4 = _mm256_fmadd_pd(v, da, a4); c4 = _mm256_fmadd_pd(v, db, c4);
-        v = _mm256_broadcast_sd(b5 + c);
-        a5 = _mm256_fmadd_pd(v, da, a5); c5 = _mm256_fmadd_pd(v, db, c5);
+        __m256 da = _mm256_loadu_ps(panelA + c * PANEL), db = _mm256_loadu_ps(panelB + c * PANEL);
+        __m256 v = _mm256_broadcast_ss(b0 + c);
+        a0 = _mm256_fmadd_ps(v, da, a0); c0 = _mm256_fmadd_ps(v, db, c0);
+        v = _mm256_broadcast_ss(b1 + c);
+        a1 = _mm256_fmadd_ps(v, da, a1); c1 = _mm256_fmadd_ps(v, db, c1);
+        v = _mm256_broadcast_ss(b2 + c);
+        a2 = _mm256_fmadd_ps(v, da, a2); c2 = _mm256_fmadd_ps(v, db, c2);
+        v = _mm256_broadcast_ss(b3 + c);
+        a3 = _mm256_fmadd_ps(v, da, a3); c3 = _mm256_fmadd_ps(v, db, c3);
+        v = _mm256_broadcast_ss(b4 + c);
+        a4 = _mm256_fmadd_ps(v, da, a4); c4 = _mm256_fmadd_ps(v, db, c4);
+        v = _mm256_broadcast_ss(b5 + c);
+        a5 = _mm256_fmadd_ps(v, da, a5); c5 = _mm256_fmadd_ps(v, db, c5);
     }
-    __m256d as[6] = {a0, a1, a2, a3, a4, a5}, cs[6] = {c0, c1, c2, c3, c4, c5};
+    __m256 as[6] = {a0, a1, a2, a3, a4, a5}, cs[6] = {c0, c1, c2, c3, c4, c5};
     for (size_t i = 0; i < 6; i++) {
-        _mm256_storeu_pd(sumsA[firstFrame + i], as[i]);
-        _mm256_storeu_pd(sumsB[firstFrame + i], cs[i]);
+        store_sums(as[i], sumsA[first + i]);
+        store_sums(cs[i], sumsB[first + i]);
     }
 }
 
 // Twelve frames against one panel (the last, odd one).
 __attribute__((target("avx2,fma")))
-static void single_avx2(const double *buffer, const double *panel, size_t kc, double sums[TILE_FRAMES][MAX_PANEL]) {
-    const double *b = buffer;
-    enum { S = INNER_CHUNK };
-    __m256d a0 = _mm256_setzero_pd(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
-    __m256d a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
+static void single_avx2(const float *buffer, const float *panel, size_t kc, double sums[TILE_FRAMES][PANEL]) {
+    const float *b = buffer;
+    enum { S = CHUNK };
+    __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
+    __m256 a6 = a0, a7 = a0, a8 = a0, a9 = a0, a10 = a0, a11 = a0;
     for (size_t c = 0; c < kc; c++, b++) {
-        __m256d d = _mm256_loadu_pd(panel + c * 4);
-        a0 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 0 * S), d, a0);
-        a1 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 1 * S), d, a1);
-        a2 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 2 * S), d, a2);
-        a3 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 3 * S), d, a3);
-        a4 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 4 * S), d, a4);
-        a5 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 5 * S), d, a5);
-        a6 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 6 * S), d, a6);
-        a7 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 7 * S), d, a7);
-        a8 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 8 * S), d, a8);
-        a9 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 9 * S), d, a9);
-        a10 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 10 * S), d, a10);
-        a11 = _mm256_fmadd_pd(_mm256_broadcast_sd(b + 11 * S), d, a11);
+        __m256 d = _mm256_loadu_ps(panel + c * PANEL);
+        a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 0 * S), d, a0);
+        a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 1 * S), d, a1);
+        a2 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 2 * S), d, a2);
+        a3 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 3 * S), d, a3);
+        a4 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 4 * S), d, a4);
+        a5 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 5 * S), d, a5);
+        a6 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 6 * S), d, a6);
+        a7 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 7 * S), d, a7);
+        a8 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 8 * S), d, a8);
+        a9 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 9 * S), d, a9);
+        a10 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 10 * S), d, a10);
+        a11 = _mm256_fmadd_ps(_mm256_broadcast_ss(b + 11 * S), d, a11);
     }
-    __m256d all[TILE_FRAMES] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11};
-    for (size_t i = 0; i < TILE_FRAMES; i++) _mm256_storeu_pd(sums[i], all[i]);
-}
-
-// AVX-512: twelve frames against two panels of eight columns, 24 accumulators (of 32 registers);
-// per coordinate two loads of D and twelve broadcasts for 24 FMAs of eight Doubles. Each output's
-// sum runs over the coordinates in the same order as on the AVX2 path: the same numbers.
-__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
-static void pair_avx512(const double *buffer, const double *panelA, const double *panelB, size_t kc,
-                        double sumsA[TILE_FRAMES][MAX_PANEL], double sumsB[TILE_FRAMES][MAX_PANEL]) {
-    __m512d a[TILE_FRAMES], b[TILE_FRAMES];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < TILE_FRAMES; i++) { a[i] = _mm512_setzero_pd(); b[i] = _mm512_setzero_pd(); }
-    for (size_t c = 0; c < kc; c++) {
-        __m512d da = _mm512_loadu_pd(panelA + c * 8), db = _mm512_loadu_pd(panelB + c * 8);
-#pragma clang loop unroll(full)
-        for (int i = 0; i < TILE_FRAMES; i++) {
-            __m512d v = _mm512_set1_pd(buffer[i * INNER_CHUNK + c]);
-            a[i] = _mm512_fmadd_pd(v, da, a[i]);
-            b[i] = _mm512_fmadd_pd(v, db, b[i]);
-        }
-    }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < TILE_FRAMES; i++) { _mm512_storeu_pd(sumsA[i], a[i]); _mm512_storeu_pd(sumsB[i], b[i]); }
-}
-
-__attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
-static void single_avx512(const double *buffer, const double *panel, size_t kc, double sums[TILE_FRAMES][MAX_PANEL]) {
-    __m512d a[TILE_FRAMES];
-#pragma clang loop unroll(full)
-    for (int i = 0; i < TILE_FRAMES; i++) a[i] = _mm512_setzero_pd();
-    for (size_t c = 0; c < kc; c++) {
-        __m512d d = _mm512_loadu_pd(panel + c * 8);
-#pragma clang loop unroll(full)
-        for (int i = 0; i < TILE_FRAMES; i++) a[i] = _mm512_fmadd_pd(_mm512_set1_pd(buffer[i * INNER_CHUNK + c]), d, a[i]);
-    }
-#pragma clang loop unroll(full)
-    for (int i = 0; i < TILE_FRAMES; i++) _mm512_storeu_pd(sums[i], a[i]);
+    __m256 all[TILE_FRAMES] = {a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11};
+    for (size_t i = 0; i < TILE_FRAMES; i++) store_sums(all[i], sums[i]);
 }
 #endif
 
-// Adds one panel's tile sums into `out` rows [f0, f0 + count), columns [w·p, w·p + w) below `columns`.
-static void add_sums(double *out, size_t f0, size_t count, size_t p, size_t w, size_t columns, double sums[TILE_FRAMES][MAX_PANEL]) {
+// Adds one panel's chunk sums into `out` rows [f0, f0 + count), columns [8p, 8p + 8) below `columns`.
+static void add_sums(double *out, size_t f0, size_t count, size_t p, size_t columns, double sums[TILE_FRAMES][PANEL]) {
     for (size_t i = 0; i < count; i++) {
-        double *row = out + (f0 + i) * columns + p * w;
-        for (size_t j = 0; j < w && p * w + j < columns; j++) row[j] += sums[i][j];
+        double *row = out + (f0 + i) * columns + p * PANEL;
+        for (size_t j = 0; j < PANEL && p * PANEL + j < columns; j++) row[j] += sums[i][j];
     }
 }
 
-void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
+void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const float *packed, size_t columns,
                         int level, double *out) {
-    size_t w = panel_width(level), panels = (columns + w - 1) / w;
+    size_t panels = (columns + PANEL - 1) / PANEL;
     memset(out, 0, frames * columns * sizeof(double));
-    _Alignas(64) double buffer[TILE_FRAMES * INNER_CHUNK];
+    _Alignas(64) float buffer[TILE_FRAMES * CHUNK];
     for (size_t outer = 0; outer < width; outer += OUTER_CHUNK) {
         size_t outerEnd = outer + OUTER_CHUNK < width ? outer + OUTER_CHUNK : width;
         for (size_t f0 = 0; f0 < frames; f0 += TILE_FRAMES) {
             size_t count = frames - f0 < TILE_FRAMES ? frames - f0 : TILE_FRAMES;
-            for (size_t c0 = outer; c0 < outerEnd; c0 += INNER_CHUNK) {
-                size_t kc = outerEnd - c0 < INNER_CHUNK ? outerEnd - c0 : INNER_CHUNK;
-                double sumsA[TILE_FRAMES][MAX_PANEL], sumsB[TILE_FRAMES][MAX_PANEL];
+            for (size_t c0 = outer; c0 < outerEnd; c0 += CHUNK) {
+                size_t kc = outerEnd - c0 < CHUNK ? outerEnd - c0 : CHUNK;
+                double sumsA[TILE_FRAMES][PANEL], sumsB[TILE_FRAMES][PANEL];
 #if defined(__x86_64__)
                 if (level >= 1) {
-                    widen_avx2(values + f0 * width, width, neutral, count, c0, kc, buffer);
+                    centre_avx2(values + f0 * width, width, neutral, count, c0, kc, buffer);
                     size_t p = 0;
                     for (; p + 2 <= panels; p += 2) {
-                        const double *panelA = packed + (p * width + c0) * w, *panelB = packed + ((p + 1) * width + c0) * w;
-                        if (level >= 2) {
-                            pair_avx512(buffer, panelA, panelB, kc, sumsA, sumsB);
-                        } else {
-                            pair_avx2(buffer, 0, panelA, panelB, kc, sumsA, sumsB);
-                            if (count > 6) pair_avx2(buffer, 6, panelA, panelB, kc, sumsA, sumsB);
-                        }
-                        add_sums(out, f0, count, p, w, columns, sumsA);
-                        add_sums(out, f0, count, p + 1, w, columns, sumsB);
+                        const float *panelA = packed + (p * width + c0) * PANEL, *panelB = packed + ((p + 1) * width + c0) * PANEL;
+                        pair_avx2(buffer, 0, panelA, panelB, kc, sumsA, sumsB);
+                        if (count > 6) pair_avx2(buffer, 6, panelA, panelB, kc, sumsA, sumsB);
+                        add_sums(out, f0, count, p, columns, sumsA);
+                        add_sums(out, f0, count, p + 1, columns, sumsB);
                     }
                     if (p < panels) {
-                        if (level >= 2) single_avx512(buffer, packed + (p * width + c0) * w, kc, sumsA);
-                        else single_avx2(buffer, packed + (p * width + c0) * w, kc, sumsA);
-                        add_sums(out, f0, count, p, w, columns, sumsA);
+                        single_avx2(buffer, packed + (p * width + c0) * PANEL, kc, sumsA);
+                        add_sums(out, f0, count, p, columns, sumsA);
                     }
                     continue;
                 }
 #endif
-                widen_portable(values + f0 * width, width, neutral, count, c0, kc, buffer);
+                centre(values + f0 * width, width, neutral, count, c0, kc, buffer);
                 for (size_t p = 0; p < panels; p++) {
-                    memset(sumsA, 0, sizeof sumsA);
-                    tile_portable(buffer, 0, count, packed + (p * width + c0) * w, kc, sumsA);
-                    add_sums(out, f0, count, p, w, columns, sumsA);
+                    tile_portable(buffer, 0, count, packed + (p * width + c0) * PANEL, kc, sumsA);
+                    add_sums(out, f0, count, p, columns, sumsA);
                 }
             }
         }

@@ -1,25 +1,26 @@
 import CKernels
 import Dispatch
 
-/// `Dᵀ(t − n)` for blocks of Float frames `t`, in Double: the blendshape solve's projections.
+/// `Dᵀ(t − n)` for blocks of Float frames `t`, into Double: the blendshape solve's projections.
 ///
-/// BLAS multiplies Float by Float or Double by Double only, so Float frames had to be widened into a
-/// Double copy, and DGEMM then packed both operands again on every block (D, megabytes, each time).
-/// Here D is packed once, the frames are widened a few hundred values at a time inside the kernel,
-/// and t − n is formed in Double before the product: exact inputs, Double accumulation.
+/// D, n and t are Floats (a rig's deltas, its neutral, a cache's positions), so the products run in
+/// Float, at twice the rate of Double ones, over D packed once in Float; only the sums need more than
+/// Float: each run of 64 coordinates is summed in Float and the runs are added in Double
+/// (`fp_project_centred`); one Float sum over a whole frame drifted ~√width ulps, enough to move the
+/// real ICT-FaceKit rig's weights by 1e-5.
 public struct CentredProjection: Sendable {
     /// Coordinates per frame (rows of D).
     public let width: Int
     /// Columns of D: numbers per frame out.
     public let columns: Int
     /// D in panels of columns (`fp_projection_pack`), for the kernels of `level`.
-    private let packed: [Double]
+    private let packed: [Float]
     private let level: Int32
     /// n `[width]`.
     public let neutral: [Float]
 
     /// - Parameters:
-    ///   - deltas: D, row-major `[width, columns]`.
+    ///   - deltas: D, row-major `[width, columns]`: Float values (packed as Float, exactly).
     ///   - neutral: n `[width]`.
     public init(deltas: [Double], columns: Int, neutral: [Float]) throws {
         let width = neutral.count

@@ -84,7 +84,9 @@ struct BlendshapeSolverTests {
         #expect((fit.mesh?.mean ?? -1) > 0)   // regularised: not an exact fit
     }
 
-    @Test("the projections (packed D, frames widened in the kernel) agree with a Double loop to 1e-12 of their scale")
+    /// Rᵀ·Qᵀ(t − n) with Float products over Q in runs of 64 summed in Double: measured 2.5e-8 of the sum of
+    /// the terms' sizes at worst here (Double products were 1e-16; the solve's bar is 1e-6 on the weights).
+    @Test("the projections (Float products over Q of D = QR, summed in Double) agree with a Double loop to 2e-7 of their scale")
     func projectionAccuracy() throws {
         let rig = try randomRig(vertices: 3000, poses: 20, maskEvery: 3, seed: 13)
         var rng = SeededGenerator(seed: 14)
@@ -101,7 +103,7 @@ struct BlendshapeSolverTests {
                     exact += term
                     scale += abs(term)
                 }
-                #expect(abs(projections[f, j] - exact) <= 1e-12 * scale, "frame \(f) pose \(pose)")
+                #expect(abs(projections[f, j] - exact) <= 2e-7 * scale, "frame \(f) pose \(pose)")
             }
         }
     }

@@ -18,19 +18,20 @@ void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const
 /// cannot call variadic C functions). Returns what snprintf returns.
 int fp_format_double(char *buffer, size_t size, const char *format, double value);
 
-/// Doubles `fp_projection_pack` writes for a `[rows, columns]` matrix at kernel `level` (columns rounded
-/// up to whole panels: 4 wide, 8 at level 2).
+/// Floats `fp_projection_pack` writes for a `[rows, columns]` matrix (columns rounded up to whole
+/// panels of 8); the same at every `level`.
 size_t fp_projection_packed_count(size_t rows, size_t columns, int level);
 
-/// Packs row-major `d` `[rows, columns]` into `packed` (`fp_projection_packed_count` Doubles): panels
-/// of columns, each `[rows, panel width]`, zero-padded past the last column.
-void fp_projection_pack(const double *d, size_t rows, size_t columns, int level, double *packed);
+/// Packs row-major `d` `[rows, columns]` into `packed` (`fp_projection_packed_count` Floats): panels
+/// of 8 columns, each `[rows, 8]`, zero-padded past the last column. `d`'s values are Floats (a rig's
+/// deltas) held in Double: packed exactly.
+void fp_projection_pack(const double *d, size_t rows, size_t columns, int level, float *packed);
 
-/// `out[f, j] = Σ_c (t[f, c] − n[c]) · D[c, j]` in Double for the `frames` rows `t` of `values`
-/// (`[frames, width]` Float) and `D` packed by `fp_projection_pack` at the same `level` (≤
-/// `fp_kernels_level()`); `out` is `[frames, columns]`, overwritten. Every level sums each output over
-/// the coordinates in one order.
-void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const double *packed, size_t columns,
+/// `out[f, j] = Σ_c (t[f, c] − n[c]) · D[c, j]` for the `frames` rows `t` of `values` (`[frames, width]`
+/// Float) and `D` packed by `fp_projection_pack`: t − n and the products in Float, each run of 64
+/// coordinates summed in Float with fused multiply-adds from zero and the runs added in Double. `out`
+/// is `[frames, columns]`, overwritten. Every `level` (≤ `fp_kernels_level()`) gives the same numbers.
+void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const float *packed, size_t columns,
                         int level, double *out);
 
 /// Blocks of 8 vertices (16 at level 2) the residual kernels split `points` vertices into, and the
