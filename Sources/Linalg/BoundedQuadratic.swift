@@ -32,6 +32,8 @@ public struct BoundedQuadratic: Sendable {
     private var rhs: [Double], solution: [Double]
     /// The variables held at their upper bound, refilled each step (kept to avoid an allocation per step).
     private var heldUpper: [Int] = []
+    /// The variables not held at 0, ascending, refilled each step.
+    private var support: [Int] = []
 
     /// - Parameter hessian: H, symmetric positive definite `[n, n]`.
     public init(hessian: Matrix<Double>) throws {
@@ -120,17 +122,23 @@ public struct BoundedQuadratic: Sendable {
             }
             for r in 0..<m { x[free[r]] = solution[r] }
             // Optimal for this free set: release the held variable whose gradient pulls hardest inward.
+            // The gradient (Hx − q)ᵢ over the variables off zero only (free or at an upper bound), in index
+            // order: the same sums as over every j, without the n − m terms that add exactly zero.
+            support.removeAll(keepingCapacity: true)
+            for j in 0..<n where status[j] != .lower { support.append(j) }
             let release: Int = h.withUnsafeBufferPointer { h in
                 x.withUnsafeBufferPointer { x in
+                    support.withUnsafeBufferPointer { support in
                     var release = -1, strongest = tolerance
                     for i in 0..<n where status[i] != .free && upper[i] > 0 {
                         var g = -q[i]
                         let row = i * n
-                        for j in 0..<n { g += h[row + j] * x[j] }
+                        for j in support { g += h[row + j] * x[j] }
                         let pull = status[i] == .lower ? -g : g
                         if pull > strongest { strongest = pull; release = i }
                     }
                     return release
+                    }
                 }
             }
             guard release >= 0 else { return step }
