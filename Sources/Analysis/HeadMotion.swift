@@ -87,8 +87,8 @@ public struct HeadMotion: Sendable {
             rounds += 1
             let fits = try Kabsch(reference: reference, weights: weights).fit(frames: sample, frameCount: chosen.count)
             let scores = vertexScores(reference: reference, frames: sample, frameCount: chosen.count, transforms: fits.map(\.transform))
-            let best = scores.sorted().prefix(rigidCount)
-            let scale = max(best[best.startIndex + best.count / 2], floor)
+            // The median of the rigidCount smallest scores.
+            let scale = max(Summation.orderStatistic(scores, min(rigidCount, scores.count) / 2), floor)
             let updated = scores.map { 1 / (1 + ($0 / scale) * ($0 / scale)) }
             let change = zip(updated, weights).map { abs($0 - $1) }.max() ?? 0
             weights = updated
@@ -102,13 +102,24 @@ public struct HeadMotion: Sendable {
     static func vertexScores(reference: [Double], frames: [Float], frameCount: Int, transforms: [RigidTransform]) -> [Double] {
         let m = reference.count / 3
         var sums = [Double](repeating: 0, count: m)
-        for f in 0..<frameCount {
-            let transform = transforms[f]
-            let base = f * 3 * m
-            for i in 0..<m {
-                let q = SIMD3(Double(frames[base + 3 * i]), Double(frames[base + 3 * i + 1]), Double(frames[base + 3 * i + 2]))
-                let d = transform.apply(q) - SIMD3(reference[3 * i], reference[3 * i + 1], reference[3 * i + 2])
-                sums[i] += (d * d).sum()
+        // Scalar arithmetic on raw buffers: the same operations as `transform.apply(q) − p`, without
+        // building a SIMD3 (and a bounds check) per coordinate.
+        frames.withUnsafeBufferPointer { q in
+            reference.withUnsafeBufferPointer { p in
+                sums.withUnsafeMutableBufferPointer { s in
+                    for f in 0..<min(frameCount, transforms.count) where (f + 1) * 3 * m <= q.count {
+                        let r = transforms[f].rotation, t = transforms[f].translation
+                        let (r0, r1, r2) = (r.row0, r.row1, r.row2)
+                        let base = f * 3 * m
+                        for i in 0..<m {
+                            let x = Double(q[base + 3 * i]), y = Double(q[base + 3 * i + 1]), z = Double(q[base + 3 * i + 2])
+                            let dx = (r0.x * x + r0.y * y + r0.z * z) + t.x - p[3 * i]
+                            let dy = (r1.x * x + r1.y * y + r1.z * z) + t.y - p[3 * i + 1]
+                            let dz = (r2.x * x + r2.y * y + r2.z * z) + t.z - p[3 * i + 2]
+                            s[i] += dx * dx + dy * dy + dz * dz
+                        }
+                    }
+                }
             }
         }
         return sums.map { ($0 / Double(max(frameCount, 1))).squareRoot() }

@@ -101,12 +101,13 @@ public struct SignalAlignment: Sendable, Codable, Equatable {
 
     /// `Σᵢ a[i]·b[i + k]` for k in −maxLag…maxLag, at index `maxLag + k` (what `RealFFT.crossCorrelation` gives).
     static func directCorrelation(_ a: [Double], _ b: [Double], maxLag: Int) -> [Double] {
-        (-maxLag...maxLag).map { k in
-            let lo = max(0, -k), hi = min(a.count, b.count - k)
-            guard hi > lo else { return 0 }
-            var sum = 0.0
-            for i in lo..<hi { sum += a[i] * b[i + k] }
-            return sum
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                (-maxLag...maxLag).map { k in
+                    let lo = max(0, -k), hi = min(a.count, b.count - k)
+                    return hi > lo ? Summation.dot(pa, pb, shift: k, lo..<hi) : 0
+                }
+            }
         }
     }
 

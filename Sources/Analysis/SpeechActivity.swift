@@ -20,19 +20,28 @@ public enum SpeechActivity {
         return windowedRMS(samples, centres: (0..<count).map { (Double($0) + 0.5) * hop }, width: windowSeconds * Double(sampleRate))
     }
 
-    /// RMS of `samples` in windows of `width` samples centred on `centres` (sample positions),
-    /// from one running sum of squares; windows are cut at the ends of the signal.
+    /// RMS of `samples` in windows of `width` samples centred on `centres` (sample positions,
+    /// ascending); windows are cut at the ends of the signal. The sums of squares are taken between
+    /// consecutive window edges (vectorised) and accumulated edge to edge: a running sum at every
+    /// sample would be one long chain of dependent additions.
     private static func windowedRMS(_ samples: [Float], centres: [Double], width: Double) -> [Double] {
-        var cumulative = [Double](repeating: 0, count: samples.count + 1)
-        var sum = 0.0
-        for (i, s) in samples.enumerated() {
-            sum += Double(s) * Double(s)
-            cumulative[i + 1] = sum
+        let n = centres.count
+        let lows = centres.map { min(samples.count, max(0, Int(($0 - width / 2).rounded()))) }
+        let highs = centres.map { min(samples.count, max(0, Int(($0 + width / 2).rounded()))) }
+        // Both edge lists ascend with the centres: one merge visits every edge in order.
+        var below = [Double](repeating: 0, count: n), upTo = [Double](repeating: 0, count: n)
+        samples.withUnsafeBufferPointer { all in
+            var sum = 0.0, position = 0, i = 0, j = 0
+            while i < n || j < n {
+                let takeLow = j >= n || (i < n && lows[i] <= highs[j])
+                let edge = max(position, takeLow ? lows[i] : highs[j])
+                sum += Summation.sumOfSquares(all, position..<edge)
+                position = edge
+                if takeLow { below[i] = sum; i += 1 } else { upTo[j] = sum; j += 1 }
+            }
         }
-        return centres.map { centre in
-            let lo = min(samples.count, max(0, Int((centre - width / 2).rounded()))),
-                hi = min(samples.count, max(0, Int((centre + width / 2).rounded())))
-            return hi > lo ? ((cumulative[hi] - cumulative[lo]) / Double(hi - lo)).squareRoot() : 0
+        return (0..<n).map { k in
+            highs[k] > lows[k] ? ((upTo[k] - below[k]) / Double(highs[k] - lows[k])).squareRoot() : 0
         }
     }
 }

@@ -92,15 +92,29 @@ public struct CacheSummary: Sendable, Codable {
     static func anchorDistance(_ positions: [Float], sampled: Int, vertexCount: Int, frameCount: Int) -> Double? {
         guard sampled > 0, frameCount > 1 else { return nil }
         let width = 3 * sampled
+        guard positions.count >= frameCount * width else { return nil }
         var distances: [Double] = []
-        for f in 0..<frameCount where f % 10 != 0 {
-            let a = f - f % 10
-            var sum = 0.0
-            for k in 0..<width {
-                let d = Double(positions[f * width + k]) - Double(positions[a * width + k])
-                sum += d * d
+        positions.withUnsafeBufferPointer { all in
+            guard let base = all.baseAddress else { return }
+            for f in 0..<frameCount where f % 10 != 0 {
+                let frame = base + f * width, anchor = base + (f - f % 10) * width
+                // Four lanes: one running sum cannot vectorise.
+                var lanes = SIMD4<Double>.zero
+                var k = 0
+                while k + 4 <= width {
+                    let d = SIMD4<Double>(Double(frame[k]), Double(frame[k + 1]), Double(frame[k + 2]), Double(frame[k + 3]))
+                        - SIMD4<Double>(Double(anchor[k]), Double(anchor[k + 1]), Double(anchor[k + 2]), Double(anchor[k + 3]))
+                    lanes += d * d
+                    k += 4
+                }
+                var sum = lanes.sum()
+                while k < width {
+                    let d = Double(frame[k]) - Double(anchor[k])
+                    sum += d * d
+                    k += 1
+                }
+                distances.append(sum.squareRoot())
             }
-            distances.append(sum.squareRoot())
         }
         guard !distances.isEmpty else { return nil }
         distances.sort()
