@@ -34,6 +34,8 @@ public struct Kabsch: Sendable {
     public var pointCount: Int { reference.count / 3 }
     /// `[3N, 12]` row-major: columns 0–8 give H = Σ wᵢ qᵢ (pᵢ − p̄)ᵀ, columns 9–11 the centroid q̄.
     private let projector: Matrix<Double>
+    /// The same weights for frames stored as Float, whose moments are taken without the product.
+    private let momentWeights: RigidMomentWeights
     private let referenceCentroid: SIMD3<Double>
     /// Σ wᵢ ‖pᵢ − p̄‖².
     private let referenceSpread: Double
@@ -58,9 +60,11 @@ public struct Kabsch: Sendable {
 
         // B [3N, 12], written as a plain array (the head check builds one per reweighting round).
         var b = [Double](repeating: 0, count: 3 * n * 12)
+        var centred = [Double](repeating: 0, count: 3 * n)
         var spread = 0.0
         for i in 0..<n {
             let p = SIMD3(reference[3 * i], reference[3 * i + 1], reference[3 * i + 2]) - centroid
+            centred[3 * i] = p.x; centred[3 * i + 1] = p.y; centred[3 * i + 2] = p.z
             spread += normalised[i] * (p * p).sum()
             for a in 0..<3 {
                 let row = (3 * i + a) * 12
@@ -71,6 +75,7 @@ public struct Kabsch: Sendable {
         self.reference = reference
         self.weights = normalised
         self.projector = try Matrix(rows: 3 * n, columns: 12, elements: b)
+        self.momentWeights = RigidMomentWeights(centredReference: centred, weights: normalised)
         self.referenceCentroid = centroid
         self.referenceSpread = spread
     }
@@ -84,7 +89,11 @@ public struct Kabsch: Sendable {
 
     /// Fits `frameCount` frames given as `[F, N, 3]` row-major.
     public func fit(frames: [Float], frameCount: Int) throws -> [Fit] {
-        try fitFrames(frames, frameCount: frameCount)
+        guard frameCount >= 0, frames.count == frameCount * 3 * pointCount else {
+            throw KabschError.shapeMismatch("\(frames.count) values are not \(frameCount) frames × \(pointCount) points × 3")
+        }
+        let (moments, norms) = momentWeights.moments(of: frames, frameCount: frameCount)
+        return concurrentMap(frameCount) { f in fit(moments: moments, row: f, weightedNorm: norms[f]) }
     }
 
     /// Fits `frameCount` frames given as `[F, N, 3]` row-major.

@@ -144,3 +144,34 @@ struct KabschTests {
         #expect(throws: KabschError.self) { try k.fit(frames: [Double](repeating: 0, count: 8), frameCount: 1) }
     }
 }
+
+@Suite("Kabsch from Float frames")
+struct KabschFloatPathTests {
+    @Test("fits of Float frames (moments taken directly) equal fits of the same values as Double (through the product)")
+    func floatAndDoublePathsAgree() throws {
+        var rng = SeededGenerator(seed: 29)
+        let n = 501, frameCount = 40
+        let reference = (0..<(3 * n)).map { _ in Double.random(in: -9...9, using: &rng) }
+        let weights = (0..<n).map { _ in Double.random(in: 0.1...1, using: &rng) }
+        var frames = [Float]()
+        for f in 0..<frameCount {
+            let angle = 0.02 * Double(f)
+            let (c, s) = (cos(angle), sin(angle))
+            for i in 0..<n {
+                let (x, y, z) = (reference[3 * i], reference[3 * i + 1], reference[3 * i + 2])
+                frames += [Float(c * x - s * y + 0.3 + Double.random(in: -0.01...0.01, using: &rng)),
+                           Float(s * x + c * y - 1.2), Float(z + 0.05 * Double(f))]
+            }
+        }
+        let kabsch = try Kabsch(reference: reference, weights: weights)
+        let fromFloat = try kabsch.fit(frames: frames, frameCount: frameCount)
+        let fromDouble = try kabsch.fit(frames: frames.map(Double.init), frameCount: frameCount)
+        for (a, b) in zip(fromFloat, fromDouble) {
+            #expect(a.transform.rotation.maxAbsDifference(b.transform.rotation) < 1e-12)
+            let shift = a.transform.translation - b.transform.translation
+            #expect(max(abs(shift.x), abs(shift.y), abs(shift.z)) < 1e-11)
+            #expect(abs(a.rmsResidual - b.rmsResidual) < 1e-9)
+        }
+        #expect(throws: KabschError.self) { try kabsch.fit(frames: [Float](repeating: 0, count: 5), frameCount: 1) }
+    }
+}

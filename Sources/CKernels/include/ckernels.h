@@ -64,6 +64,13 @@ void fp_residual_distances(const float *values, size_t rows, size_t points, cons
 /// are then not to be used).
 int fp_accumulate_f32(const void *source, size_t count, int bigEndian, double *sums);
 
+/// The moments of a weighted rigid fit of each of `frameCount` frames of `coordinates` = 3N floats
+/// (`[F, N, 3]`): `moments[f·12 ..< f·12 + 12]` = H = Σ wᵢ qᵢ p'ᵢᵀ row-major, then Σ wᵢ qᵢ, and
+/// `norms[f]` = Σ wᵢ ‖qᵢ‖², all in Double. Per coordinate k = 3i + a: `wpx`/`wpy`/`wpz`[k] = wᵢ·p'ᵢ
+/// (x, y, z of the centred reference point) and `w`[k] = wᵢ.
+void fp_rigid_moments_f32(const float *frames, size_t frameCount, size_t coordinates, const double *wpx, const double *wpy,
+                          const double *wpz, const double *w, double *moments, double *norms);
+
 /// Whether the AVX2 (and FMA) paths are used on this CPU.
 int fp_kernels_avx2(void);
 
