@@ -12,29 +12,16 @@ public struct AudioLevels: Sendable, Equatable, Codable {
             rms = 0; peak = 0; clippedFraction = 0
             return
         }
-        // Four lanes at a time: one running sum is a chain of dependent additions that cannot vectorise.
-        var squares = SIMD4<Double>.zero, largest = SIMD4<Float>.zero, clippedLanes = SIMD4<Int32>.zero
-        var i = 0
-        samples.withUnsafeBufferPointer { p in
-            while i + 4 <= p.count {
-                let v = SIMD4<Float>(p[i], p[i + 1], p[i + 2], p[i + 3])
-                let a = pointwiseMax(v, -v)
-                let wide = SIMD4<Double>(Double(v[0]), Double(v[1]), Double(v[2]), Double(v[3]))
-                squares += wide * wide
-                largest = pointwiseMax(largest, a)
-                clippedLanes &+= SIMD4<Int32>.zero.replacing(with: 1, where: a .>= 0.999)
-                i += 4
-            }
-        }
-        var sumSquares = squares.sum(), peakValue = largest.max(), clipped = Int(clippedLanes.wrappedSum())
-        for s in samples[i...] {
+        var sumSquares = 0.0, largest: Float = 0
+        var clipped = 0
+        for s in samples {
             let a = abs(s)
             sumSquares += Double(s) * Double(s)
-            if a > peakValue { peakValue = a }
+            if a > largest { largest = a }
             if a >= 0.999 { clipped += 1 }
         }
         rms = (sumSquares / Double(samples.count)).squareRoot()
-        peak = Double(peakValue)
+        peak = Double(largest)
         clippedFraction = Double(clipped) / Double(samples.count)
     }
 
