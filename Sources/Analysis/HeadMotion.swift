@@ -102,7 +102,7 @@ public struct HeadMotion: Sendable {
     static func vertexScores(reference: [Double], frames: [Float], frameCount: Int, transforms: [RigidTransform]) -> [Double] {
         let m = reference.count / 3
         var sums = [Double](repeating: 0, count: m)
-        // Scalar arithmetic on raw buffers: the same operations as `transform.apply(q) − p`, without
+        // Scalar arithmetic on raw buffers: what `transform.apply(q) − p` computes, without
         // building a SIMD3 (and a bounds check) per coordinate.
         frames.withUnsafeBufferPointer { q in
             reference.withUnsafeBufferPointer { p in
