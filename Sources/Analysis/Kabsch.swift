@@ -87,33 +87,31 @@ public struct Kabsch: Sendable {
         public let rmsResidual: Double
     }
 
-    /// Fits `frameCount` frames given as `[F, N, 3]` row-major.
+    /// Fits `frameCount` frames given as `[F, N, 3]` row-major: the moments straight from the Floats.
     public func fit(frames: [Float], frameCount: Int) throws -> [Fit] {
-        guard frameCount >= 0, frames.count == frameCount * 3 * pointCount else {
-            throw KabschError.shapeMismatch("\(frames.count) values are not \(frameCount) frames × \(pointCount) points × 3")
-        }
+        try requireShape(frames.count, frameCount: frameCount)
         let (moments, norms) = momentWeights.moments(of: frames, frameCount: frameCount)
-        return concurrentMap(frameCount) { f in fit(moments: moments, row: f, weightedNorm: norms[f]) }
+        return fits(moments: moments, norms: norms, frameCount: frameCount)
     }
 
-    /// Fits `frameCount` frames given as `[F, N, 3]` row-major.
+    /// Fits `frameCount` frames given as `[F, N, 3]` row-major: the moments as one product with the
+    /// `[3N, 12]` projector.
     public func fit(frames: [Double], frameCount: Int) throws -> [Fit] {
-        try fitFrames(frames, frameCount: frameCount)
+        try requireShape(frames.count, frameCount: frameCount)
+        let (moments, norms) = try widenedProduct(frames, rowCount: frameCount, columns: 3 * pointCount,
+                                                  weights: momentWeights.coordinateWeights, by: projector)   // [F, 12]
+        return fits(moments: moments.elements, norms: norms, frameCount: frameCount)
     }
 
-    // Generic only inside this module, so each public entry point gets a specialised copy (a generic
-    // public function would run its per-element conversion through protocol witnesses).
-    private func fitFrames<S: LinalgScalar>(_ frames: [S], frameCount: Int) throws -> [Fit] {
-        let width = 3 * pointCount
-        guard frames.count == frameCount * width else {
-            throw KabschError.shapeMismatch("\(frames.count) values are not \(frameCount) frames × \(pointCount) points × 3")
+    private func requireShape(_ valueCount: Int, frameCount: Int) throws {
+        guard frameCount >= 0, valueCount == frameCount * 3 * pointCount else {
+            throw KabschError.shapeMismatch("\(valueCount) values are not \(frameCount) frames × \(pointCount) points × 3")
         }
-        let weightsPerCoordinate = weights.flatMap { [$0, $0, $0] }
-        let (moments, norms) = try widenedProduct(frames, rowCount: frameCount, columns: width,
-                                                  weights: weightsPerCoordinate, by: projector)   // [F, 12]
-        let elements = moments.elements
-        let fits = concurrentMap(frameCount) { f in fit(moments: elements, row: f, weightedNorm: norms[f]) }
-        return fits
+    }
+
+    /// Every frame's fit from the moments `[F, 12]` and norms `[F]`.
+    private func fits(moments: [Double], norms: [Double], frameCount: Int) -> [Fit] {
+        concurrentMap(frameCount) { f in fit(moments: moments, row: f, weightedNorm: norms[f]) }
     }
 
     /// One frame's fit from its row of moments (H row-major, then q̄) and Σ wᵢ‖qᵢ‖².

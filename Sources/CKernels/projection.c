@@ -1,13 +1,14 @@
 // Dᵀ(t − n) for blocks of Float frames: the blendshape solve's projections, multiplied in Float and
 // summed in Double.
 //
-// A rig's deltas D, its neutral n and the frames t are all Float, so only the sums need more: one Float
-// sum over a whole frame (21,591 masked coordinates on a Claire-size head) drifts by ~√21,591 ulps,
-// which moved the real ICT-FaceKit rig's weights by up to 1e-5. Here each Float sum runs over one chunk
-// of CHUNK coordinates only and is then added into a Double total: the drift of a chunk (~√CHUNK ulps
-// of its own terms) averages out over the chunks, well under the solve's 1e-6. Float products run at
-// twice the rate of Double ones and D packed in Float is half the bytes, and t − n is formed in Float
-// (exact for a face near its neutral, Sterbenz) without widening the frames. Measured on the real
+// A rig's deltas D (or, as the solve passes it, Q of D = QR rounded to Float), its neutral n and the
+// frames t are all Float, so only the sums need more: one Float sum over a whole frame (21,591 masked
+// coordinates on a Claire-size head) drifts by ~√21,591 ulps, which moved the real ICT-FaceKit rig's
+// weights by up to 1e-5. Here each Float sum runs over one chunk of CHUNK coordinates only and is then
+// added into a Double total: the drift of a chunk (~√CHUNK ulps of its own terms) averages out over
+// the chunks, well under the solve's 1e-6. Float products run at twice the rate of Double ones and D
+// packed in Float is half the bytes, and t − n is formed in Float (exact for a face near its neutral,
+// Sterbenz) without widening the frames. Measured on the real
 // ICT-FaceKit rig (14,062 vertices, 51 poses, products over Q of D = QR, see BlendshapeSystem): runs
 // of 256 moved its weights by up to 1.1e-6 from Double products, runs of 64 by 3.5e-7, runs of 32 by
 // 1.9e-7 (and slower).
@@ -27,13 +28,11 @@ enum {
     OUTER_CHUNK = 1024,   // coordinates of D kept in L2 while every frame tile passes: ka × 1024 × 4 bytes
 };
 
-size_t fp_projection_packed_count(size_t rows, size_t columns, int level) {
-    (void)level;
+size_t fp_projection_packed_count(size_t rows, size_t columns) {
     return (columns + PANEL - 1) / PANEL * rows * PANEL;
 }
 
-void fp_projection_pack(const double *d, size_t rows, size_t columns, int level, float *packed) {
-    (void)level;
+void fp_projection_pack(const double *d, size_t rows, size_t columns, float *packed) {
     size_t panels = (columns + PANEL - 1) / PANEL;
     // D is read once, row after row; each row's panels go to their own streams.
     for (size_t r = 0; r < rows; r++) {

@@ -3,24 +3,24 @@ import Dispatch
 
 /// `Dᵀ(t − n)` for blocks of Float frames `t`, into Double: the blendshape solve's projections.
 ///
-/// D, n and t are Floats (a rig's deltas, its neutral, a cache's positions), so the products run in
-/// Float, at twice the rate of Double ones, over D packed once in Float; only the sums need more than
-/// Float: each run of 64 coordinates is summed in Float and the runs are added in Double
-/// (`fp_project_centred`); one Float sum over a whole frame drifted ~√width ulps, enough to move the
-/// real ICT-FaceKit rig's weights by 1e-5.
+/// n and t are Floats (a rig's neutral, a cache's positions) and D is packed once in Float (a rig's
+/// deltas exactly; the solve passes Q of D = QR, rounded), so the products run in Float, at twice the
+/// rate of Double ones. Only the sums need more than Float: each run of 64 coordinates is summed in
+/// Float and the runs are added in Double (`fp_project_centred`); one Float sum over a whole frame
+/// drifted ~√width ulps, enough to move the real ICT-FaceKit rig's weights by 1e-5.
 public struct CentredProjection: Sendable {
     /// Coordinates per frame (rows of D).
     public let width: Int
     /// Columns of D: numbers per frame out.
     public let columns: Int
-    /// D in panels of columns (`fp_projection_pack`), for the kernels of `level`.
+    /// D in panels of 8 columns (`fp_projection_pack`), rounded to Float.
     private let packed: [Float]
     private let level: Int32
     /// n `[width]`.
     public let neutral: [Float]
 
     /// - Parameters:
-    ///   - deltas: D, row-major `[width, columns]`: Float values (packed as Float, exactly).
+    ///   - deltas: D, row-major `[width, columns]`, rounded to Float when packed.
     ///   - neutral: n `[width]`.
     public init(deltas: [Double], columns: Int, neutral: [Float]) throws {
         let width = neutral.count
@@ -33,10 +33,10 @@ public struct CentredProjection: Sendable {
         self.neutral = neutral
         let level = fp_kernels_level()
         self.level = level
-        let count = fp_projection_packed_count(width, columns, level)
+        let count = fp_projection_packed_count(width, columns)
         packed = largeArray(count: count) { buffer in
             deltas.withUnsafeBufferPointer { d in
-                if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, level, target) }
+                if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, target) }
             }
         }
     }

@@ -9,7 +9,7 @@ public struct RigidMomentWeights: Sendable {
     /// Per coordinate k = 3i + a (`[3N]` each): wᵢ times the x, y, z of the centred reference point i.
     let wpx: [Double], wpy: [Double], wpz: [Double]
     /// Per coordinate (`[3N]`): wᵢ.
-    let w: [Double]
+    public let coordinateWeights: [Double]
 
     /// - Parameters:
     ///   - centredReference: `[N, 3]`, the reference points minus their weighted centroid.
@@ -19,11 +19,11 @@ public struct RigidMomentWeights: Sendable {
         precondition(centredReference.count == 3 * n, "\(centredReference.count) reference values for \(n) weights")
         func spread(_ axis: Int) -> [Double] { (0..<(3 * n)).map { k in weights[k / 3] * centredReference[3 * (k / 3) + axis] } }
         wpx = spread(0); wpy = spread(1); wpz = spread(2)
-        w = (0..<(3 * n)).map { weights[$0 / 3] }
+        coordinateWeights = (0..<(3 * n)).map { weights[$0 / 3] }
     }
 
     /// Coordinates per frame, 3N.
-    public var coordinates: Int { w.count }
+    public var coordinates: Int { coordinateWeights.count }
 
     /// The moments of `frameCount` frames `[F, N, 3]`: `moments` `[F, 12]` (H = Σ wᵢ qᵢ p'ᵢᵀ
     /// row-major, then Σ wᵢ qᵢ) and `norms` `[F]` (Σ wᵢ ‖qᵢ‖²). Frames are shared out over
@@ -40,7 +40,7 @@ public struct RigidMomentWeights: Sendable {
             moments.withUnsafeMutableBufferPointer { m in
                 norms.withUnsafeMutableBufferPointer { nrm in
                     wpx.withUnsafeBufferPointer { px in wpy.withUnsafeBufferPointer { py in wpz.withUnsafeBufferPointer { pz in
-                        w.withUnsafeBufferPointer { weight in
+                        coordinateWeights.withUnsafeBufferPointer { weight in
                             guard let p = MomentPointers(q, m, nrm, px, py, pz, weight) else { return }
                             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                                 let lo = frameCount * worker / workers, hi = frameCount * (worker + 1) / workers

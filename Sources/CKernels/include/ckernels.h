@@ -19,13 +19,13 @@ void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const
 int fp_format_double(char *buffer, size_t size, const char *format, double value);
 
 /// Floats `fp_projection_pack` writes for a `[rows, columns]` matrix (columns rounded up to whole
-/// panels of 8); the same at every `level`.
-size_t fp_projection_packed_count(size_t rows, size_t columns, int level);
+/// panels of 8); one layout for every kernel level.
+size_t fp_projection_packed_count(size_t rows, size_t columns);
 
 /// Packs row-major `d` `[rows, columns]` into `packed` (`fp_projection_packed_count` Floats): panels
-/// of 8 columns, each `[rows, 8]`, zero-padded past the last column. `d`'s values are Floats (a rig's
-/// deltas) held in Double: packed exactly.
-void fp_projection_pack(const double *d, size_t rows, size_t columns, int level, float *packed);
+/// of 8 columns, each `[rows, 8]`, zero-padded past the last column; each value rounded to Float
+/// (exact for a rig's deltas; the solve passes Q of D = QR, whose entries are at most 1).
+void fp_projection_pack(const double *d, size_t rows, size_t columns, float *packed);
 
 /// `out[f, j] = Σ_c (t[f, c] − n[c]) · D[c, j]` for the `frames` rows `t` of `values` (`[frames, width]`
 /// Float) and `D` packed by `fp_projection_pack`: t − n and the products in Float, each run of 64
