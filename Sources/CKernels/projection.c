@@ -33,13 +33,18 @@ size_t fp_projection_packed_count(size_t rows, size_t columns) {
 }
 
 void fp_projection_pack(const double *d, size_t rows, size_t columns, float *packed) {
+    fp_projection_pack_rows(d, 0, rows, rows, columns, packed);
+}
+
+void fp_projection_pack_rows(const double *block, size_t first, size_t count, size_t rows, size_t columns, float *packed) {
     size_t panels = (columns + PANEL - 1) / PANEL;
-    // D is read once, row after row; each row's panels go to their own streams.
-    for (size_t r = 0; r < rows; r++) {
+    // The block is read once, row after row; each row's panels go to their own streams.
+    for (size_t i = 0; i < count; i++) {
+        size_t r = first + i;
         for (size_t p = 0; p < panels; p++) {
             for (size_t j = 0; j < PANEL; j++) {
                 size_t column = p * PANEL + j;
-                packed[(p * rows + r) * PANEL + j] = column < columns ? (float)d[r * columns + column] : 0.0f;
+                packed[(p * rows + r) * PANEL + j] = column < columns ? (float)block[i * columns + column] : 0.0f;
             }
         }
     }

@@ -32,25 +32,30 @@ public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = 
     return results.withLock { slots in items.indices.compactMap { slots[$0] } }
 }
 
-/// Runs `first` and `second` at the same time (on two cores when there are two) and returns both
-/// results, or the first error thrown: two independent setup steps (the solve's packed system and
-/// its fit measure) cost the longer of the two instead of their sum. Threads are shared out between
-/// the two as in `parallelMap`.
-func concurrently<A: Sendable, B: Sendable>(_ first: @Sendable () throws -> A, _ second: @Sendable () throws -> B) throws -> (A, B) {
-    let threads = ComputeThreads.count
-    ComputeThreads.count = max(1, threads / 2)
-    defer { ComputeThreads.count = threads }
-    let results = Mutex<(a: Result<A, Error>?, b: Result<B, Error>?)>((nil, nil))
-    DispatchQueue.concurrentPerform(iterations: 2) { index in
-        if index == 0 {
-            let value = Result { try first() }
-            results.withLock { $0.a = value }
-        } else {
-            let value = Result { try second() }
-            results.withLock { $0.b = value }
+/// Work started on another thread at once, whose result `value()` waits for: an independent setup
+/// step (the solve's fit measure) that runs beside one that spreads itself over the cores (the packed
+/// system). Not `concurrentPerform` with two iterations: a `concurrentPerform` nested inside one that
+/// already fills the cores runs its iterations one after another on the calling thread.
+final class BackgroundWork<Value: Sendable>: Sendable {
+    private let done = DispatchGroup()
+    private let outcome = Outcome()
+
+    private final class Outcome: Sendable {
+        let result = Mutex<Result<Value, Error>?>(nil)
+    }
+
+    init(_ work: @escaping @Sendable () throws -> Value) {
+        let outcome = outcome
+        DispatchQueue.global().async(group: done) {
+            let result = Result { try work() }
+            outcome.result.withLock { $0 = result }
         }
     }
-    let (a, b) = results.withLock { ($0.a, $0.b) }
-    guard let a, let b else { fatalError("concurrentPerform ran every iteration") }
-    return (try a.get(), try b.get())
+
+    /// The work's result, or the error it threw, once it has ended.
+    func value() throws -> Value {
+        done.wait()
+        guard let result = outcome.result.withLock({ $0 }) else { preconditionFailure("the group is left only after the work stored its result") }
+        return try result.get()
+    }
 }

@@ -1,5 +1,6 @@
 import CKernels
 import Dispatch
+import Synchronization
 
 /// `Dᵀ(t − n)` for blocks of Float frames `t`, into Double: the blendshape solve's projections.
 ///
@@ -39,6 +40,51 @@ public struct CentredProjection: Sendable {
                 if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, target) }
             }
         }
+    }
+
+    /// The projection over Q of D = QR (`factor`, from D's Gram matrix), Q formed and packed a block
+    /// of rows at a time on `threads` threads and never held whole: Dᵀ(t − n) = Rᵀ·Qᵀ(t − n), with R
+    /// applied by the caller (`CholeskyQR.multiplyRows`). Nil when an entry of Q is not finite.
+    ///
+    /// - Parameters:
+    ///   - d: D `[width, columns]` (width = `neutral.count`).
+    ///   - neutral: n `[width]`.
+    public init?(orthonormalizing d: GatheredColumns, factor: CholeskyQR, neutral: [Float], threads: Int = 1) throws {
+        let width = neutral.count, columns = d.columns
+        guard d.rows == width, factor.r.columns == columns else {
+            throw LinalgError.shapeMismatch(operation: "CentredProjection",
+                                            detail: "D [\(d.rows), \(columns)] for \(width) coordinates and a \(factor.r.columns)-column factor")
+        }
+        self.width = width
+        self.columns = columns
+        self.neutral = neutral
+        let level = fp_kernels_level()
+        self.level = level
+        let blockRows = GatheredColumns.blockRows
+        let blocks = (width + blockRows - 1) / blockRows
+        let parts = Swift.max(1, Swift.min(threads, blocks))
+        let finite = Atomic<Bool>(true)
+        packed = largeArray(count: fp_projection_packed_count(width, columns)) { buffer in
+            guard let target = buffer.baseAddress else { return }
+            let shared = UncheckedSendable(target)
+            let body: @Sendable (Int) -> Void = { part in
+                // Each part packs its own rows of Q: disjoint places in `packed`.
+                var widened = [Double](repeating: 0, count: 2 * blockRows * columns)
+                widened.withUnsafeMutableBufferPointer { scratch in
+                    guard let block = scratch.baseAddress else { return }
+                    let q = block + blockRows * columns
+                    for index in (blocks * part / parts)..<(blocks * (part + 1) / parts) {
+                        let first = index * blockRows, count = Swift.min(blockRows, width - first)
+                        d.fill(first..<(first + count), into: block)
+                        factor.multiplyInverse(block, rows: count, into: q)
+                        if !UnsafeBufferPointer(start: q, count: count * columns).allSatisfy(\.isFinite) { finite.store(false, ordering: .relaxed) }
+                        fp_projection_pack_rows(q, first, count, width, columns, shared.value)
+                    }
+                }
+            }
+            if parts > 1 { DispatchQueue.concurrentPerform(iterations: parts, execute: body) } else { body(0) }
+        }
+        guard finite.load(ordering: .relaxed) else { return nil }
     }
 
     /// Writes `Dᵀ(t − n)` of the first `frames` rows of `values` (`[frames, width]`) to

@@ -11,17 +11,19 @@ import CLAPACKE
 /// equal ones (a pose that moves nothing in the mask, a duplicated pose): D = Q·R still holds, and
 /// Q's norm stays ≤ 1.
 public struct CholeskyQR: Sendable {
-    /// Q `[rows, columns]`, row-major.
-    public let q: [Double]
     /// R `[columns, columns]`, upper triangular, row-major.
     public let r: Matrix<Double>
+    /// R⁻¹ `[columns, columns]`, upper triangular, row-major: Q = D·R⁻¹.
+    let inverse: [Double]
 
-    /// - Parameters:
-    ///   - d: D, row-major `[rows, columns]`.
-    ///   - gram: DᵀD `[columns, columns]`.
+    /// The factor of D from its Gram matrix alone; Q is formed from D when it is used
+    /// (`CentredProjection(orthonormalizing:factor:…)`), a block of rows at a time.
+    ///
+    /// - Parameter gram: DᵀD `[columns, columns]`.
     /// - Returns: nil when DᵀD is not positive semi-definite to rounding (no factor).
-    public init?(_ d: [Double], rows: Int, columns: Int, gram: Matrix<Double>) {
-        guard rows > 0, columns > 0, d.count == rows * columns, gram.rows == columns, gram.columns == columns else { return nil }
+    public init?(gram: Matrix<Double>) {
+        let columns = gram.columns
+        guard columns > 0, gram.rows == columns else { return nil }
         var factor = gram.elements
         let largest = (0..<columns).map { gram.elements[$0 * columns + $0] }.max() ?? 0
         guard largest > 0, largest.isFinite else { return nil }
@@ -33,26 +35,41 @@ public struct CholeskyQR: Sendable {
         }
         guard info == 0 else { return nil }
         for i in 0..<columns { for j in 0..<i { factor[i * columns + j] = 0 } }   // dpotrf leaves the lower part as it was
-        // Q = D·R⁻¹ as one product with the inverted triangle: a triangular solve with 52 right-hand columns
+        // Q = D·R⁻¹ as a product with the inverted triangle: a triangular solve with 52 right-hand columns
         // ran through OpenBLAS's narrow trsm kernel at a fifth of GEMM's rate (7 ms of a one-shot solve).
         var inverse = factor
         let inverted = inverse.withUnsafeMutableBufferPointer { f -> Int32 in
             guard let base = f.baseAddress else { return -1 }
             return LAPACKE_dtrtri(LAPACK_ROW_MAJOR, lapackChar("U"), lapackChar("N"), n, base, n)
         }
-        guard inverted == 0 else { return nil }
-        var q = [Double](repeating: 0, count: rows * columns)
-        d.withUnsafeBufferPointer { d in
-            inverse.withUnsafeBufferPointer { f in
-                q.withUnsafeMutableBufferPointer { out in
-                    guard let d = d.baseAddress, let r = f.baseAddress, let out = out.baseAddress else { return }
-                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), n, n, 1, d, n, r, n, 0, out, n)
+        guard inverted == 0, inverse.allSatisfy(\.isFinite), let r = try? Matrix(rows: columns, columns: columns, elements: factor) else { return nil }
+        self.r = r
+        self.inverse = inverse
+    }
+
+    /// Q `[rows, columns]` of `d` (whose Gram matrix this factors), row-major.
+    public func q(of d: GatheredColumns) -> [Double] {
+        let rows = d.rows, columns = d.columns
+        var widened = [Double](repeating: 0, count: GatheredColumns.blockRows * columns)
+        return largeArray(count: rows * columns) { out in
+            widened.withUnsafeMutableBufferPointer { block in
+                guard let out = out.baseAddress, let block = block.baseAddress else { return }
+                for first in stride(from: 0, to: rows, by: GatheredColumns.blockRows) {
+                    let count = Swift.min(GatheredColumns.blockRows, rows - first)
+                    d.fill(first..<(first + count), into: block)
+                    multiplyInverse(block, rows: count, into: out + first * columns)
                 }
             }
         }
-        guard q.allSatisfy(\.isFinite), let r = try? Matrix(rows: columns, columns: columns, elements: factor) else { return nil }
-        self.q = q
-        self.r = r
+    }
+
+    /// `out` `[rows, columns]` ← `block`·R⁻¹ for `block` `[rows, columns]` (rows of D): rows of Q.
+    func multiplyInverse(_ block: UnsafePointer<Double>, rows: Int, into out: UnsafeMutablePointer<Double>) {
+        let n = Int32(r.columns)
+        inverse.withUnsafeBufferPointer { f in
+            guard let inverse = f.baseAddress else { return }
+            cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), n, n, 1, block, n, inverse, n, 0, out, n)
+        }
     }
 
     /// `values[0 ..< rows × columns]` (`[rows, columns]`, row-major) ← values·R: each row c becomes cR,

@@ -41,7 +41,8 @@ public struct BlendshapeSystem: Sendable {
         (0..<settings.poseCount).filter { $0 < settings.active.count && settings.active[$0] }
     }
 
-    public init(rig: BlendshapeRig, settings: BlendshapeSolverSettings) throws {
+    /// - Parameter threads: threads that form and pack D's factor (the numbers do not depend on it).
+    public init(rig: BlendshapeRig, settings: BlendshapeSolverSettings, threads: Int = ComputeThreads.count) throws {
         let k = rig.poseCount
         guard settings.poseCount == k, settings.cancelPairIDs.count == k, settings.symmetryPairIDs.count == k,
               settings.multipliers.count == k, settings.offsets.count == k else {
@@ -61,29 +62,23 @@ public struct BlendshapeSystem: Sendable {
         self.selection = selection
         let rows = selection.indices
 
-        // D [3M, Ka] and n on the mask, in Double, built on plain arrays (this runs before every solve).
+        // D [3M, Ka] (the active poses' deltas on the mask, widened to Double) is formed a block of rows at
+        // a time for DᵀD and again for Q, and never stored (`GatheredColumns`).
         let ka = active.count, width = rig.deltas.columns
-        var d: [Double] = uninitializedBuffer(count: rows.count * ka)   // every element written below
-        rig.deltas.elements.withUnsafeBufferPointer { all in
-            d.withUnsafeMutableBufferPointer { out in
-                // Blocks of 256 rows: the block being written stays in cache while every pose fills its column.
-                for first in stride(from: 0, to: rows.count, by: 256) {
-                    let last = min(first + 256, rows.count)
-                    for (column, pose) in active.enumerated() {
-                        let base = pose * width
-                        for row in first..<last { out[row * ka + column] = Double(all[base + rows[row]]) }
-                    }
-                }
-            }
-        }
-        let deltas = try Matrix(rows: rows.count, columns: ka, elements: d)
-        let gram = try deltas.gram()
+        let deltas = try GatheredColumns(source: rig.deltas.elements, rowIndices: rows, columnStarts: active.map { $0 * width })
+        let gram = deltas.gram(threads: threads)
+        let neutral = rows.map { rig.neutral[$0] }
         // Float products over Q rather than D: on the real ICT-FaceKit rig (14,062 vertices, 51 poses) Float
         // products over D in runs of 256 moved the weights by up to 3.4e-6 (runs of 32: 8.2e-7), over Q by
         // 1.1e-6 (runs of 64, the kernel's: 3.5e-7).
-        let factor = CholeskyQR(d, rows: rows.count, columns: ka, gram: gram)
-        projection = try CentredProjection(deltas: factor?.q ?? d, columns: ka, neutral: rows.map { rig.neutral[$0] })
-        projectionFactor = factor
+        if let factor = CholeskyQR(gram: gram),
+           let overQ = try CentredProjection(orthonormalizing: deltas, factor: factor, neutral: neutral, threads: threads) {
+            projection = overQ
+            projectionFactor = factor
+        } else {
+            projection = try CentredProjection(deltas: deltas.materialized(), columns: ka, neutral: neutral)
+            projectionFactor = nil
+        }
 
         guard let box = BoundingBox(points: rig.neutral) else { throw BlendshapeSolverError.shape("the neutral has no finite points") }
         let diagonal = box.diagonal

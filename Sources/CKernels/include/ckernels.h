@@ -27,6 +27,11 @@ size_t fp_projection_packed_count(size_t rows, size_t columns);
 /// (exact for a rig's deltas; the solve passes Q of D = QR, whose entries are at most 1).
 void fp_projection_pack(const double *d, size_t rows, size_t columns, float *packed);
 
+/// Packs rows [first, first + count) of a `[rows, columns]` matrix, given as the row-major `block`
+/// `[count, columns]`, into their places in `packed` (the layout of `fp_projection_pack`): a matrix
+/// formed a block of rows at a time is packed without ever being held whole.
+void fp_projection_pack_rows(const double *block, size_t first, size_t count, size_t rows, size_t columns, float *packed);
+
 /// `out[f, j] = Σ_c (t[f, c] − n[c]) · D[c, j]` for the `frames` rows `t` of `values` (`[frames, width]`
 /// Float) and `D` packed by `fp_projection_pack`: t − n and the products in Float, each run of 64
 /// coordinates summed in Float with fused multiply-adds from zero and the runs added in Double. `out`

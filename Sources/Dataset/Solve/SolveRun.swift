@@ -89,11 +89,13 @@ public enum SolveRun {
         let key = SolvePreparation.Key(files: [archive, config, neutralFile].map(layout.path), method: options.method, fit: options.fit)
         let prepared = try SolvePreparation.reuse(key) {
             let setup = try BlendshapeSetup.load(layout: layout, archive: archive, config: config, neutralFile: neutralFile)
-            // The packed system and the packed fit measure are independent: built side by side.
+            // The packed system and the packed fit measure are independent: the measure is built on another
+            // thread while the system spreads itself over the cores (it takes five times as long).
             let activePoses = BlendshapeSystem.activePoses(setup.settings)
-            let fit = options.fit
-            let (system, measure) = try concurrently({ try BlendshapeSystem(rig: setup.rig, settings: setup.settings) },
-                                                     { try fit.map { try BlendshapeFit.Measure(rig: setup.rig, activePoses: activePoses, scope: $0) } })
+            let fit = options.fit, rig = setup.rig
+            let measuring = BackgroundWork { try fit.map { try BlendshapeFit.Measure(rig: rig, activePoses: activePoses, scope: $0) } }
+            let system = try BlendshapeSystem(rig: setup.rig, settings: setup.settings, threads: ComputeThreads.count)
+            let measure = try measuring.value()
             return SolvePreparation(setup: setup, system: system, solver: try BlendshapeSolver(system: system, method: options.method), measure: measure)
         }
         let setup = prepared.setup, system = prepared.system, solver = prepared.solver, measure = prepared.measure
