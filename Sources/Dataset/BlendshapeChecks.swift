@@ -1,5 +1,6 @@
 import Analysis
 import Formats
+import Linalg
 
 extension ValidationContext {
     func checkBlendshapes() {
@@ -62,6 +63,10 @@ extension ValidationContext {
         }
         var expectedVertices = vertices
         var neutral: [Float]?
+        // The NaN scans read every pose's bytes (15 MB for a 24,002-vertex rig): all of them at once, on every core.
+        let scanned = ["neutral"] + (names ?? []).dropFirst()
+        let scans = concurrentMap(scanned.count, minimumPerChunk: 1) { index in (try? archive.arrays[scanned[index]]?.firstNonFinite()) ?? nil }
+        let firstNonFinite = Dictionary(zip(scanned, scans), uniquingKeysWith: { a, _ in a })
         func checkArray(_ key: String, decode: Bool = false) -> [Float]? {
             guard let array = archive.arrays[key] else { return nil }
             guard array.shape.count == 2, array.shape[1] == 3, array.dtype == .float32 else {
@@ -76,7 +81,7 @@ extension ValidationContext {
             // Poses are only checked here (on their bytes); the neutral is returned for the config checks.
             // The scan finds a NaN or infinity on the bytes; only then is the array decoded, for the
             // vertex in C order.
-            if case .some(.some) = try? array.firstNonFinite(), let values = try? array.floats(),
+            if case .some(.some) = firstNonFinite[key], let values = try? array.floats(),
                let index = values.firstIndex(where: { !$0.isFinite }) {
                 add(Rules.bsArray, file, "'\(key)' vertex \(index / 3) is \(values[index]): the SDK solves with it, and every weight becomes NaN")
                 return nil

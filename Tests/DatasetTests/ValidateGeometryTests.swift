@@ -129,6 +129,17 @@ struct ValidateGeometryTests {
         #expect(try findingsAdded { root in
             try rewriteBlendshapes(root) { key, a in key == "neutral" ? NpyWriter.encode(floats: try a.floats().map { $0 + 0.5 }, shape: a.shape) : try reencode(a) }
         } == ["E-BS-NEUTRAL \(file)"])
+        // A NaN in one pose (the scans of every pose run at once): the finding names the pose and the vertex.
+        let root = try datasetCopy()
+        defer { try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: root).deletingLastPathComponent().path) }
+        try rewriteBlendshapes(root) { key, a in
+            guard key == "eyeBlinkLeft" else { return try reencode(a) }
+            var values = try a.floats()
+            values[3 * 5 + 1] = .nan
+            return NpyWriter.encode(floats: values, shape: a.shape)
+        }
+        let finding = try #require(try DatasetValidator.validate(root).findings.first { $0.rule == Rules.bsArray.id })
+        #expect(finding.message.contains("'eyeBlinkLeft' vertex 5 is nan"), "\(finding.message)")
     }
 
     @Test("blendshape config: numPoses, pair ids, strengths, templateBBSize")

@@ -15,6 +15,20 @@ struct NumpyFixtureTests {
         #expect(try array.doubles() == fixtureCacheValues.map(Double.init))
     }
 
+    @Test("rows: arrays written by numpy in every dtype, byte order and memory order decode as the rows of one array, on 1 or 3 threads")
+    func rows() throws {
+        let names = ["cache_f4.npy", "cache_f8.npy", "cache_be_f4.npy", "cache_fortran_f4.npy", "cache_v3.npy"]
+        let arrays = try names.map { try NpyArray.read(fixture($0)) }
+        let expected = Array(repeating: fixtureCacheValues, count: names.count).flatMap { $0 }
+        #expect(try NpyArray.rows(arrays, width: 60, threads: 1) == expected)
+        #expect(try NpyArray.rows(arrays, width: 60, threads: 3) == expected)
+        // C-order floats alone take the shared-out path.
+        let plain = try [0, 2, 4].map { arrays[$0] }
+        #expect(try NpyArray.rows(plain, width: 60, threads: 2) == Array(repeating: fixtureCacheValues, count: 3).flatMap { $0 })
+        #expect(throws: FormatError.self) { try NpyArray.rows(arrays, width: 59) }
+        #expect(throws: FormatError.self) { try NpyArray.rows([try NpyArray.read(fixture("names_S.npy"))], width: 3) }
+    }
+
     @Test("versions, orders and dtypes are reported")
     func metadata() throws {
         #expect(try NpyArray.read(fixture("cache_v2.npy")).version == "2.0")

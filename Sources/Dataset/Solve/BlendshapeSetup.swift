@@ -38,8 +38,7 @@ public struct BlendshapeSetup: Sendable {
         let names = Array(try npz.array("poseNames").strings().dropFirst())
         let bsNeutral = try npz.array("neutral").floats()
         // Every pose fills its row (the checks above made sure each holds the neutral's shape).
-        var deltas: [Float] = uninitializedBuffer(count: names.count * bsNeutral.count)
-        for (row, name) in names.enumerated() { try npz.array(name).decodeFloats(into: &deltas, at: row * bsNeutral.count) }
+        let deltas = try NpyArray.rows(try names.map { try npz.array($0) }, width: bsNeutral.count, threads: ComputeThreads.count)
         let mask = try npz.arrays["frontalMask"].map { try $0.integers().map { Int($0) } }
         let rig = try BlendshapeRig(neutral: bsNeutral, deltas: Matrix(rows: names.count, columns: bsNeutral.count, elements: deltas), mask: mask)
 

@@ -41,6 +41,28 @@ public struct NpyArray: Sendable {
         destination.replaceSubrange(offset..<(offset + elementCount), with: try floats())
     }
 
+    /// `arrays`, each of `width` elements, decoded in C order as the rows of one `[arrays.count, width]`
+    /// array (a rig's poses): straight from the file's bytes and shared out over `threads` when every
+    /// one is a C-order float array, else one after another (as `decodeFloats(into:at:)`, which names
+    /// what is wrong with an array).
+    public static func rows(_ arrays: [NpyArray], width: Int, threads: Int = 1) throws -> [Float] {
+        var out: [Float] = uninitializedBuffer(count: arrays.count * width)   // every row written below, or thrown
+        let stored = arrays.compactMap { array -> StoredRow? in
+            guard array.elementCount == width, !(array.fortranOrder && array.shape.count > 1),
+                  let encoding = try? array.numericEncoding(), case .float = encoding else { return nil }
+            return StoredRow(buffer: array.payload, offset: 0, encoding: encoding)
+        }
+        if stored.count == arrays.count, width > 0,
+           ByteBuffer.decodeRows(stored, rowWidth: width, selecting: CoordinateRuns(all: width), into: &out, threads: threads) == nil {
+            return out
+        }
+        for (row, array) in arrays.enumerated() {
+            guard array.elementCount == width else { throw FormatError(file: array.origin, .wholeFile, "\(array.elementCount) values, expected \(width)") }
+            try array.decodeFloats(into: &out, at: row * width)
+        }
+        return out
+    }
+
     /// The first element (in storage order) that is NaN or infinite, found on the bytes without decoding
     /// them into an array; nil when every element is finite or the data are integers.
     public func firstNonFinite() throws -> Int? {
