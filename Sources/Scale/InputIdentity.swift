@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 
 /// A file as a run saw it: path relative to the dataset, size and modification time. Two runs saw the
 /// same input when every identity matches (a rewrite changes the time, an edit usually the size too).
@@ -13,12 +14,8 @@ public struct FileIdentity: Sendable, Codable, Hashable {
     /// The identity of `path` (relative to `root` unless absolute) now.
     public static func of(_ path: String, root: String) -> FileIdentity {
         let full = path.hasPrefix("/") ? path : root + "/" + path
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: full) else {
-            return FileIdentity(path: path, size: -1, modified: 0)
-        }
-        let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-        return FileIdentity(path: path, size: size, modified: modified)
+        guard let stamp = FileStamp.of(full) else { return FileIdentity(path: path, size: -1, modified: 0) }
+        return FileIdentity(path: path, size: stamp.size, modified: stamp.modified)
     }
 }
 

@@ -64,7 +64,7 @@ public enum ScaleJSON {
     public static func decode<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
         // Parts are this program's own files, but a folder can hold anything: bound what is read.
         let limit: Int64 = 1 << 32
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? -1
+        let size = FileStamp.of(path)?.size ?? -1
         guard size >= 0 else { throw ScaleError(file: path, "cannot be read (no such file)") }
         guard size <= limit else { throw ScaleError(file: path, "\(size) bytes: larger than any part FacePrep writes") }
         let data: Data

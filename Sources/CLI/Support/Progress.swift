@@ -22,6 +22,9 @@ final class Progress: Sendable {
         terminal = isatty(2) != 0
     }
 
+    /// Seconds since the command's work began (the envelope made this progress then).
+    var elapsed: TimeInterval { Date().timeIntervalSince(start) }
+
     /// The library's progress line, e.g. `head 3/12: shot03`; `N/M` in it gives the rate and ETA.
     func update(_ text: String) {
         guard enabled else { return }

@@ -1,4 +1,5 @@
 import Analysis
+import Formats
 import Foundation
 import Linalg
 import Synchronization
@@ -25,10 +26,8 @@ struct SolvePreparation: Sendable {
         init(files: [String], method: BlendshapeSolver.Method, fit: BlendshapeFit.Scope?) {
             self.files = files
             stamps = files.map { file in
-                guard let attributes = try? FileManager.default.attributesOfItem(atPath: file) else { return "absent" }
-                let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
-                let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
-                return "\(size)@\(modified)"
+                guard let stamp = FileStamp.of(file) else { return "absent" }
+                return "\(stamp.size)@\(stamp.modified)"
             }
             self.method = method.rawValue
             self.fit = fit?.rawValue ?? "none"
