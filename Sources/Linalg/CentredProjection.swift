@@ -29,17 +29,20 @@ public struct CentredProjection: Sendable {
             throw LinalgError.shapeMismatch(operation: "CentredProjection",
                                             detail: "D of \(deltas.count) values is not [\(width), \(columns)]")
         }
-        self.width = width
-        self.columns = columns
-        self.neutral = neutral
-        let level = fp_kernels_level()
-        self.level = level
-        let count = fp_projection_packed_count(width, columns)
-        packed = largeArray(count: count) { buffer in
+        let packed: [Float] = largeArray(count: fp_projection_packed_count(width, columns)) { buffer in
             deltas.withUnsafeBufferPointer { d in
                 if let source = d.baseAddress, let target = buffer.baseAddress { fp_projection_pack(source, width, columns, target) }
             }
         }
+        self.init(columns: columns, neutral: neutral, packed: packed)
+    }
+
+    private init(columns: Int, neutral: [Float], packed: [Float]) {
+        width = neutral.count
+        self.columns = columns
+        self.neutral = neutral
+        self.packed = packed
+        level = fp_kernels_level()
     }
 
     /// The projection over Q of D = QR (`factor`, from D's Gram matrix), Q formed and packed a block
@@ -55,16 +58,11 @@ public struct CentredProjection: Sendable {
             throw LinalgError.shapeMismatch(operation: "CentredProjection",
                                             detail: "D [\(d.rows), \(columns)] for \(width) coordinates and a \(factor.r.columns)-column factor")
         }
-        self.width = width
-        self.columns = columns
-        self.neutral = neutral
-        let level = fp_kernels_level()
-        self.level = level
         let blockRows = GatheredColumns.blockRows
         let blocks = (width + blockRows - 1) / blockRows
         let parts = Swift.max(1, Swift.min(threads, blocks))
         let finite = Atomic<Bool>(true)
-        packed = largeArray(count: fp_projection_packed_count(width, columns)) { buffer in
+        let packed: [Float] = largeArray(count: fp_projection_packed_count(width, columns)) { buffer in
             guard let target = buffer.baseAddress else { return }
             let shared = UncheckedSendable(target)
             let body: @Sendable (Int) -> Void = { part in
@@ -85,6 +83,7 @@ public struct CentredProjection: Sendable {
             if parts > 1 { DispatchQueue.concurrentPerform(iterations: parts, execute: body) } else { body(0) }
         }
         guard finite.load(ordering: .relaxed) else { return nil }
+        self.init(columns: columns, neutral: neutral, packed: packed)
     }
 
     /// Writes `Dᵀ(t − n)` of the first `frames` rows of `values` (`[frames, width]`) to
