@@ -57,6 +57,18 @@ struct RealFFTTests {
         #expect(maxAbs(zip(backf, xf).map { Double($0 - $1) }) < 1e-5)
     }
 
+    @Test("forward leaves its input as it was (the signal is handed to FFTW without a copy)", arguments: [7, 480, 1001, 1 << 16])
+    func forwardPreservesInput(n: Int) throws {
+        var rng = SeededGenerator(seed: 7)
+        let x = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+        let kept = x.map { $0 }   // separate storage
+        _ = try RealFFT.forward(x)
+        #expect(x == kept)
+        let xf = x.map { Float($0) }, keptf = xf.map { $0 }
+        _ = try RealFFT.forward(xf)
+        #expect(xf == keptf)
+    }
+
     @Test("inverse rejects a spectrum of the wrong length")
     func inverseShape() {
         #expect(throws: LinalgError.self) { try RealFFT.inverse([Complex<Double>](repeating: .zero, count: 4), count: 10) }

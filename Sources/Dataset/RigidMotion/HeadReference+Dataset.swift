@@ -19,12 +19,9 @@ extension HeadReference {
     /// per pose); nil when it cannot be read whole or describes another mesh.
     static func rigidSet(of archive: NpzArchive, vertexCount: Int) -> RigidVertexSet? {
         guard let names = try? archive.array("poseNames").strings().dropFirst(), !names.isEmpty else { return nil }
-        var deltas: [Float] = []
-        deltas.reserveCapacity(names.count * vertexCount * 3)
-        for name in names {
-            guard let delta = try? archive.array(name).floats(), delta.count == vertexCount * 3 else { return nil }
-            deltas += delta
-        }
+        // Every pose decoded straight into its row, on every core (not a fresh array per pose, appended).
+        guard let poses = try? names.map({ try archive.array($0) }),
+              let deltas = try? NpyArray.rows(poses, width: vertexCount * 3, threads: ComputeThreads.count) else { return nil }
         guard let matrix = try? Matrix(rows: names.count, columns: vertexCount * 3, elements: deltas),
               let neutral = try? archive.array("neutral").floats(), neutral.count == vertexCount * 3 else { return nil }
         return RigidVertexSet.fromBlendshapes(deltas: matrix, neutral: neutral)
