@@ -50,7 +50,7 @@ public enum ShotSolve {
                 try read(rows, selection, &selected)
             } else if let measure {
                 try read(rows, measure.selection, &frames)
-                gather(frames, rows: count, width: frameWidth, selecting: selection, into: &selected)
+                gather(frames, rows: count, width: frameWidth, selecting: selection, into: &selected, threads: ComputeThreads.count)
             }
             try system.projections(ofSelected: selected, frameCount: count, threads: ComputeThreads.count, into: &projections)
             gemmSeconds += Date().timeIntervalSince(clock)

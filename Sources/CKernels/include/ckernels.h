@@ -14,6 +14,11 @@ void fp_decode_f32_be(const void *source, float *destination, size_t count);
 void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const int64_t *starts, const int64_t *lengths,
                            size_t runs, float *destination, size_t capacity);
 
+/// Copies the runs `starts[i] ..< starts[i] + lengths[i]` of `row` (`width` floats) into `destination`,
+/// packed one after another; `capacity` floats may be written at `destination` (≥ the runs' total).
+void fp_gather_f32_runs(const float *row, size_t width, const int64_t *starts, const int64_t *lengths, size_t runs,
+                        float *destination, size_t capacity);
+
 /// `snprintf(buffer, size, format, value)` for one double conversion, callable from Swift (which
 /// cannot call variadic C functions). Returns what snprintf returns.
 int fp_format_double(char *buffer, size_t size, const char *format, double value);
