@@ -95,7 +95,7 @@ public struct CentredProjection: Sendable {
                                             detail: "\(values.count) values for \(frames) frames of \(width), \(out.count) out for \(columns) each")
         }
         guard frames > 0 else { return }
-        // Parts of whole 12-frame tiles, at least two tiles each: smaller parts cost more to hand out than they save.
+        // At least 24 frames a part: smaller parts cost more to hand out than they save.
         let parts = Swift.max(1, Swift.min(threads, frames / 24))
         let width = width, columns = columns, level = level
         values.withUnsafeBufferPointer { v in
@@ -111,8 +111,10 @@ public struct CentredProjection: Sendable {
                         DispatchQueue.concurrentPerform(iterations: parts) { part in
                             // Each part owns its own rows of `out`.
                             let (values, out, packed, neutral) = shared.value
-                            let tiles = (frames + 11) / 12
-                            let first = Swift.min(frames, tiles * part / parts * 12), end = Swift.min(frames, tiles * (part + 1) / parts * 12)
+                            // Cut at multiples of six frames (the pair kernel's height): 58 frames split 30/28, where
+                            // whole 12-frame tiles split them 24/34.
+                            let halves = (frames + 5) / 6
+                            let first = Swift.min(frames, halves * part / parts * 6), end = Swift.min(frames, halves * (part + 1) / parts * 6)
                             guard end > first else { return }
                             fp_project_centred(values + first * width, end - first, width, neutral, packed, columns, level,
                                                out + first * columns)
