@@ -13,7 +13,13 @@ struct FileStampTests {
         try Data(repeating: 7, count: 12_345).write(to: URL(fileURLWithPath: file))
         // A time with a fraction of a second, as file systems with nanosecond stamps keep.
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: 1_700_000_000.123456)], ofItemAtPath: file)
-        for path in [file, folder.path] {
+        // Files stamped now, at the file system's nanoseconds: the rounding of the seconds must match too.
+        let now = try (0..<40).map { index -> String in
+            let path = folder.appendingPathComponent("now-\(index)").path
+            try Data([UInt8(index)]).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        for path in [file, folder.path] + now {
             let stamp = try #require(FileStamp.of(path))
             let attributes = try FileManager.default.attributesOfItem(atPath: path)
             #expect(stamp.size == (attributes[.size] as? NSNumber)?.int64Value)
