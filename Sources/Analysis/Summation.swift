@@ -1,7 +1,7 @@
 /// Sums over long runs of samples in four independent lanes: a single running sum is one chain of
 /// dependent additions, which no compiler may reorder, so it runs at one addition per latency.
 /// The lanes change only the rounding (the order of additions), never what is summed.
-enum Summation {
+public enum Summation {
     /// `Σ x²` over `values[range]`, each value widened to Double first.
     static func sumOfSquares(_ values: UnsafeBufferPointer<Float>, _ range: Range<Int>) -> Double {
         guard let base = values.baseAddress, !range.isEmpty else { return 0 }
@@ -17,6 +17,28 @@ enum Summation {
             let x = Double(base[i])
             sum += x * x
             i += 1
+        }
+        return sum
+    }
+
+    /// `Σₖ (values[a + k] − values[b + k])²` for k in 0..<count (both runs in bounds), each value
+    /// widened to Double first: the squared distance between two rows of one array.
+    public static func squaredDistance(_ values: UnsafeBufferPointer<Float>, _ a: Int, _ b: Int, count: Int) -> Double {
+        guard let base = values.baseAddress, count > 0 else { return 0 }
+        let x = base + a, y = base + b
+        var lanes = SIMD4<Double>.zero
+        var k = 0
+        while k + 4 <= count {
+            let d = SIMD4<Double>(Double(x[k]), Double(x[k + 1]), Double(x[k + 2]), Double(x[k + 3]))
+                - SIMD4<Double>(Double(y[k]), Double(y[k + 1]), Double(y[k + 2]), Double(y[k + 3]))
+            lanes += d * d
+            k += 4
+        }
+        var sum = lanes.sum()
+        while k < count {
+            let d = Double(x[k]) - Double(y[k])
+            sum += d * d
+            k += 1
         }
         return sum
     }

@@ -95,25 +95,8 @@ public struct CacheSummary: Sendable, Codable {
         guard positions.count >= frameCount * width else { return nil }
         var distances: [Double] = []
         positions.withUnsafeBufferPointer { all in
-            guard let base = all.baseAddress else { return }
             for f in 0..<frameCount where f % 10 != 0 {
-                let frame = base + f * width, anchor = base + (f - f % 10) * width
-                // Four lanes: one running sum cannot vectorise.
-                var lanes = SIMD4<Double>.zero
-                var k = 0
-                while k + 4 <= width {
-                    let d = SIMD4<Double>(Double(frame[k]), Double(frame[k + 1]), Double(frame[k + 2]), Double(frame[k + 3]))
-                        - SIMD4<Double>(Double(anchor[k]), Double(anchor[k + 1]), Double(anchor[k + 2]), Double(anchor[k + 3]))
-                    lanes += d * d
-                    k += 4
-                }
-                var sum = lanes.sum()
-                while k < width {
-                    let d = Double(frame[k]) - Double(anchor[k])
-                    sum += d * d
-                    k += 1
-                }
-                distances.append(sum.squareRoot())
+                distances.append(Summation.squaredDistance(all, f * width, (f - f % 10) * width, count: width).squareRoot())
             }
         }
         guard !distances.isEmpty else { return nil }

@@ -58,8 +58,7 @@ public struct CentredProjection: Sendable {
             throw LinalgError.shapeMismatch(operation: "CentredProjection",
                                             detail: "D [\(d.rows), \(columns)] for \(width) coordinates and a \(factor.r.columns)-column factor")
         }
-        let blockRows = GatheredColumns.blockRows
-        let blocks = (width + blockRows - 1) / blockRows
+        let blocks = d.blockCount
         let parts = Swift.max(1, Swift.min(threads, blocks))
         let finite = Atomic<Bool>(true)
         let packed: [Float] = largeArray(count: fp_projection_packed_count(width, columns)) { buffer in
@@ -67,17 +66,9 @@ public struct CentredProjection: Sendable {
             let shared = UncheckedSendable(target)
             let body: @Sendable (Int) -> Void = { part in
                 // Each part packs its own rows of Q: disjoint places in `packed`.
-                var widened = [Double](repeating: 0, count: 2 * blockRows * columns)
-                widened.withUnsafeMutableBufferPointer { scratch in
-                    guard let block = scratch.baseAddress else { return }
-                    let q = block + blockRows * columns
-                    for index in (blocks * part / parts)..<(blocks * (part + 1) / parts) {
-                        let first = index * blockRows, count = Swift.min(blockRows, width - first)
-                        d.fill(first..<(first + count), into: block)
-                        factor.multiplyInverse(block, rows: count, into: q)
-                        if !UnsafeBufferPointer(start: q, count: count * columns).allSatisfy(\.isFinite) { finite.store(false, ordering: .relaxed) }
-                        fp_projection_pack_rows(q, first, count, width, columns, shared.value)
-                    }
+                factor.forEachBlockOfQ(of: d, blocks: (blocks * part / parts)..<(blocks * (part + 1) / parts)) { first, count, q in
+                    if !UnsafeBufferPointer(start: q, count: count * columns).allSatisfy(\.isFinite) { finite.store(false, ordering: .relaxed) }
+                    fp_projection_pack_rows(q, first, count, width, columns, shared.value)
                 }
             }
             if parts > 1 { DispatchQueue.concurrentPerform(iterations: parts, execute: body) } else { body(0) }

@@ -49,16 +49,29 @@ public struct CholeskyQR: Sendable {
 
     /// Q `[rows, columns]` of `d` (whose Gram matrix this factors), row-major.
     public func q(of d: GatheredColumns) -> [Double] {
-        let rows = d.rows, columns = d.columns
-        var widened = [Double](repeating: 0, count: GatheredColumns.blockRows * columns)
-        return largeArray(count: rows * columns) { out in
-            widened.withUnsafeMutableBufferPointer { block in
-                guard let out = out.baseAddress, let block = block.baseAddress else { return }
-                for first in stride(from: 0, to: rows, by: GatheredColumns.blockRows) {
-                    let count = Swift.min(GatheredColumns.blockRows, rows - first)
-                    d.fill(first..<(first + count), into: block)
-                    multiplyInverse(block, rows: count, into: out + first * columns)
-                }
+        let columns = d.columns
+        return largeArray(count: d.rows * columns) { out in
+            guard let out = out.baseAddress else { return }
+            forEachBlockOfQ(of: d, blocks: 0..<d.blockCount) { first, count, q in
+                (out + first * columns).update(from: q, count: count * columns)
+            }
+        }
+    }
+
+    /// Forms Q of `d` one block of `GatheredColumns.blockRows` rows at a time, for the blocks
+    /// `blocks`: `body(first row, rows, Q's rows [rows, columns])`, the rows valid during the call.
+    func forEachBlockOfQ(of d: GatheredColumns, blocks: Range<Int>, _ body: (Int, Int, UnsafePointer<Double>) -> Void) {
+        let rowsPerBlock = GatheredColumns.blockRows, columns = d.columns
+        // D's block and its Q side by side: both stay in cache.
+        var scratch = [Double](repeating: 0, count: 2 * rowsPerBlock * columns)
+        scratch.withUnsafeMutableBufferPointer { buffer in
+            guard let block = buffer.baseAddress else { return }
+            let q = block + rowsPerBlock * columns
+            for index in blocks {
+                let first = index * rowsPerBlock, count = Swift.min(rowsPerBlock, d.rows - first)
+                d.fill(first..<(first + count), into: block)
+                multiplyInverse(block, rows: count, into: q)
+                body(first, count, q)
             }
         }
     }

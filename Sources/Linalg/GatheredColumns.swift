@@ -20,6 +20,8 @@ public struct GatheredColumns: Sendable {
 
     /// Rows of D formed at a time: 1,024 × 52 Doubles is 416 KB, inside a core's L2.
     static let blockRows = 1024
+    /// Blocks of `blockRows` rows (the last one short).
+    var blockCount: Int { (rows + Self.blockRows - 1) / Self.blockRows }
 
     public init(source: [Float], rowIndices: [Int], columnStarts: [Int]) throws {
         let lowest = rowIndices.min() ?? 0, highest = rowIndices.max() ?? 0

@@ -41,11 +41,15 @@ public struct RigidMomentWeights: Sendable {
                 norms.withUnsafeMutableBufferPointer { nrm in
                     wpx.withUnsafeBufferPointer { px in wpy.withUnsafeBufferPointer { py in wpz.withUnsafeBufferPointer { pz in
                         coordinateWeights.withUnsafeBufferPointer { weight in
-                            guard let p = MomentPointers(q, m, nrm, px, py, pz, weight) else { return }
+                            guard let q = q.baseAddress, let m = m.baseAddress, let nrm = nrm.baseAddress, let px = px.baseAddress,
+                                  let py = py.baseAddress, let pz = pz.baseAddress, let weight = weight.baseAddress else { return }
+                            // Each worker writes only its own frames' rows; the buffers outlive the call.
+                            let shared = UncheckedSendable((q, m, nrm, px, py, pz, weight))
                             DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                let (q, m, nrm, px, py, pz, weight) = shared.value
                                 let lo = frameCount * worker / workers, hi = frameCount * (worker + 1) / workers
                                 guard hi > lo else { return }
-                                fp_rigid_moments_f32(p.frames + lo * width, hi - lo, width, p.wpx, p.wpy, p.wpz, p.w, p.moments + lo * 12, p.norms + lo)
+                                fp_rigid_moments_f32(q + lo * width, hi - lo, width, px, py, pz, weight, m + lo * 12, nrm + lo)
                             }
                         }
                     } } }
@@ -53,20 +57,5 @@ public struct RigidMomentWeights: Sendable {
             }
         }
         return (moments, norms)
-    }
-}
-
-/// The buffers of one `moments(of:frameCount:)` call, shared by its threads: each writes only its
-/// own frames' rows, and the buffers outlive the call.
-private struct MomentPointers: @unchecked Sendable {
-    let frames: UnsafePointer<Float>
-    let moments: UnsafeMutablePointer<Double>, norms: UnsafeMutablePointer<Double>
-    let wpx: UnsafePointer<Double>, wpy: UnsafePointer<Double>, wpz: UnsafePointer<Double>, w: UnsafePointer<Double>
-
-    init?(_ q: UnsafeBufferPointer<Float>, _ m: UnsafeMutableBufferPointer<Double>, _ n: UnsafeMutableBufferPointer<Double>,
-          _ px: UnsafeBufferPointer<Double>, _ py: UnsafeBufferPointer<Double>, _ pz: UnsafeBufferPointer<Double>, _ w: UnsafeBufferPointer<Double>) {
-        guard let qb = q.baseAddress, let mb = m.baseAddress, let nb = n.baseAddress, let x = px.baseAddress, let y = py.baseAddress,
-              let z = pz.baseAddress, let wb = w.baseAddress else { return nil }
-        (frames, moments, norms, wpx, wpy, wpz, self.w) = (qb, mb, nb, x, y, z, wb)
     }
 }

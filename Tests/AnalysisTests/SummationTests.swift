@@ -6,7 +6,7 @@ import Testing
 /// The lane-wise sums and the selection against the plain loops and sorts they replace.
 @Suite("Vectorised sums, selection and windowed levels")
 struct SummationTests {
-    @Test("sums of squares and shifted dot products equal the plain loops, at every length and offset")
+    @Test("sums of squares, squared distances between rows and shifted dot products equal the plain loops, at every length and offset")
     func sumsMatchLoops() {
         var rng = SeededGenerator(seed: 7)
         let floats = (0..<203).map { _ in Float.random(in: -1...1, using: &rng) }
@@ -15,6 +15,15 @@ struct SummationTests {
             for (lo, hi) in [(0, 0), (0, 1), (3, 7), (5, 203), (0, 203), (200, 203)] {
                 let plain = floats[lo..<hi].reduce(0.0) { $0 + Double($1) * Double($1) }
                 #expect(abs(Summation.sumOfSquares(p, lo..<hi) - plain) <= 1e-13 * max(plain, 1), "\(lo)..<\(hi)")
+            }
+        }
+        floats.withUnsafeBufferPointer { p in
+            for (x, y, count) in [(0, 0, 0), (0, 100, 3), (10, 7, 64), (3, 100, 103), (100, 0, 101)] {
+                let plain = (0..<count).reduce(0.0) { sum, k in
+                    let d = Double(floats[x + k]) - Double(floats[y + k])
+                    return sum + d * d
+                }
+                #expect(abs(Summation.squaredDistance(p, x, y, count: count) - plain) <= 1e-13 * max(plain, 1), "\(x), \(y), \(count)")
             }
         }
         a.withUnsafeBufferPointer { pa in
