@@ -19,6 +19,12 @@ void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const
 void fp_gather_f32_runs(const float *row, size_t width, const int64_t *starts, const int64_t *lengths, size_t runs,
                         float *destination, size_t capacity);
 
+/// Folds the first bytes of `data` (`length` of them) for CRC-32 (zip's): returns how many it took (a
+/// multiple of 16, at least 64) and leaves in `remainder` 16 bytes whose CRC, from a zero state, is the
+/// raw CRC of those bytes from `state` (the complement of zlib's running value). Returns 0 when
+/// `length` < 64 or the CPU has no carry-less multiply; then nothing is folded.
+size_t fp_crc32_fold(const uint8_t *data, size_t length, uint32_t state, uint8_t remainder[16]);
+
 /// `snprintf(buffer, size, format, value)` for one double conversion, callable from Swift (which
 /// cannot call variadic C functions). Returns what snprintf returns.
 int fp_format_double(char *buffer, size_t size, const char *format, double value);

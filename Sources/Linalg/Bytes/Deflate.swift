@@ -1,3 +1,4 @@
+import CKernels
 import CZlib
 
 /// zlib's raw DEFLATE decoder and CRC-32, for .npz members: the output is capped at the size the
@@ -72,16 +73,32 @@ public enum Deflate {
     public static func crc32(_ bytes: ByteBuffer) -> UInt32 {
         bytes.storage.withBytes { raw -> UInt32 in
             guard let base = raw.baseAddress else { return 0 }
-            var crc = CZlib.crc32(0, nil, 0)
-            var offset = bytes.start, remaining = bytes.count
-            while remaining > 0 {
-                let chunk = min(remaining, 1 << 30)
-                crc = CZlib.crc32(crc, base.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(chunk))
-                offset += chunk
-                remaining -= chunk
-            }
-            return UInt32(truncatingIfNeeded: crc)
+            return crc32(base.advanced(by: bytes.start).assumingMemoryBound(to: UInt8.self), count: bytes.count)
         }
+    }
+
+    /// CRC-32 of `count` bytes at `data`, continuing from `crc` (zlib's running value; 0 to start).
+    ///
+    /// All but the last few bytes are folded with carry-less multiplies (`fp_crc32_fold`), where the
+    /// CPU has them: zlib's table code ran at 2 GB/s, a third of a rig's load in a one-shot solve.
+    static func crc32(_ data: UnsafePointer<UInt8>, count: Int, continuing crc: UInt32 = 0) -> UInt32 {
+        var crc = uLong(crc), offset = 0
+        var remainder: (UInt64, UInt64) = (0, 0)
+        let folded = withUnsafeMutableBytes(of: &remainder) { r in
+            fp_crc32_fold(data, count, ~UInt32(truncatingIfNeeded: crc), r.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        }
+        if folded > 0 {
+            // The remainder's CRC from a zero state is the folded bytes' from `crc`: zlib starts from the
+            // complement of its argument, so 0xFFFFFFFF starts it at zero.
+            crc = withUnsafeBytes(of: &remainder) { r in CZlib.crc32(0xFFFF_FFFF, r.baseAddress?.assumingMemoryBound(to: Bytef.self), 16) }
+            offset = folded
+        }
+        while offset < count {
+            let chunk = min(count - offset, 1 << 30)
+            crc = CZlib.crc32(crc, data + offset, uInt(chunk))
+            offset += chunk
+        }
+        return UInt32(truncatingIfNeeded: crc)
     }
 
     /// CRC-32 of bytes in memory.
