@@ -136,6 +136,20 @@ struct BlockKernelTests {
             values[801] = .nan
             let bad = ByteBuffer(encode(values, width: width, order: order))
             #expect(bad.firstNonFiniteFloat(at: 0, count: 1000, as: .float(bytes: width, order)) == 700)
+            // The largest finite magnitudes, either sign, are finite; −∞ and a negative NaN are not, wherever
+            // they lie in a block of 256.
+            var edges = (0..<1000).map { Float($0 % 7) - 3 }
+            edges[5] = .greatestFiniteMagnitude
+            edges[6] = -.greatestFiniteMagnitude
+            edges[7] = -.leastNonzeroMagnitude
+            let finite = ByteBuffer(encode(edges, width: width, order: order))
+            #expect(finite.firstNonFiniteFloat(at: 0, count: 1000, as: .float(bytes: width, order)) == nil)
+            for (index, value) in [(0, -Float.infinity), (255, -Float.nan), (256, Float.infinity), (999, -Float.infinity)] {
+                var one = edges
+                one[index] = value
+                let buffer = ByteBuffer(encode(one, width: width, order: order))
+                #expect(buffer.firstNonFiniteFloat(at: 0, count: 1000, as: .float(bytes: width, order)) == index, "\(value) at \(index)")
+            }
         }
     }
 

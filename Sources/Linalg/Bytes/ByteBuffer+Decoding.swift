@@ -236,18 +236,21 @@ extension ByteBuffer {
               case let (total, overflow) = count.multipliedReportingOverflow(by: width), !overflow,
               contains(offset: offset, length: total) else { return nil }
         return withBytes(in: offset..<(offset + total)) { raw -> Int? in
-            func scan<T: FixedWidthInteger>(_: T.Type, exponent: T) -> Int? {
-                // Blocks of 256 with a branch-free OR of "all exponent bits set", then the exact index.
+            func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, exponent: T) -> Int? {
+                // A value is not finite when its bits without the sign reach all-ones exponent bits. Blocks of
+                // 256 take the largest such magnitude (a branch-free max the compiler vectorises, where an
+                // early-exit OR did not), then the exact index.
+                let magnitude = T.max >> 1
                 var start = 0
                 while start < count {
                     let end = Swift.min(start + 256, count)
-                    var any = false
+                    var largest: T = 0
                     for i in start..<end {
                         let bits = raw.loadUnaligned(fromByteOffset: i &* width, as: T.self)
                         let value = order == .littleEndian ? T(littleEndian: bits) : T(bigEndian: bits)
-                        any = any || (value & exponent) == exponent
+                        largest = Swift.max(largest, value & magnitude)
                     }
-                    if any {
+                    if largest >= exponent {
                         for i in start..<end {
                             let bits = raw.loadUnaligned(fromByteOffset: i &* width, as: T.self)
                             let value = order == .littleEndian ? T(littleEndian: bits) : T(bigEndian: bits)
