@@ -114,19 +114,3 @@ int fp_format_double(char *buffer, size_t size, const char *format, double value
     return snprintf(buffer, size, format, value);
 }
 
-void fp_gather_f32_runs(const float *row, size_t width, const int64_t *starts, const int64_t *lengths, size_t runs,
-                        float *destination, size_t capacity) {
-    size_t written = 0;
-    for (size_t r = 0; r < runs; r++) {
-        size_t start = (size_t)starts[r], length = (size_t)lengths[r];
-        float *to = destination + written;
-        // A mask scattered over the mesh is runs of three (x, y, z): one 16-byte move each where the row
-        // and the destination have room for it; the spare lane is overwritten by the next run.
-        if (length <= 4 && start + 4 <= width && written + 4 <= capacity) {
-            memcpy(to, row + start, 4 * sizeof(float));
-        } else {
-            memcpy(to, row + start, length * sizeof(float));
-        }
-        written += length;
-    }
-}

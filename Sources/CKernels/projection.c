@@ -50,17 +50,26 @@ void fp_projection_pack_rows(const double *block, size_t first, size_t count, si
     }
 }
 
-// t − n of frames [0, count) × coordinates [c0, c0 + kc) into buffer[i][c] (zeros past `count`).
-static inline __attribute__((always_inline)) void centre(const float *values, size_t width, const float *neutral, size_t count,
-                                                         size_t c0, size_t kc, float *buffer) {
+// t − n of frames [0, count) × coordinates [c0, c0 + kc) into buffer[i][c] (zeros past `count`). Frame
+// i's row starts at values + i·stride; coordinate c of it lies at c, or at coordinates[c] when given
+// (the mask's coordinates read out of whole frames, with no gathered copy of them).
+static inline __attribute__((always_inline)) void centre(const float *values, size_t stride, const int64_t *coordinates,
+                                                         const float *neutral, size_t count, size_t c0, size_t kc, float *buffer) {
     for (size_t i = 0; i < TILE_FRAMES; i++) {
         float *to = buffer + i * CHUNK;
         if (i >= count) {
             memset(to, 0, kc * sizeof(float));
             continue;
         }
-        const float *row = values + i * width + c0, *n = neutral + c0;
-        for (size_t c = 0; c < kc; c++) to[c] = row[c] - n[c];
+        const float *n = neutral + c0;
+        if (coordinates) {
+            const float *row = values + i * stride;
+            const int64_t *at = coordinates + c0;
+            for (size_t c = 0; c < kc; c++) to[c] = row[at[c]] - n[c];
+        } else {
+            const float *row = values + i * stride + c0;
+            for (size_t c = 0; c < kc; c++) to[c] = row[c] - n[c];
+        }
     }
 }
 
@@ -81,8 +90,9 @@ static void tile_portable(const float *buffer, size_t first, size_t frames, cons
 #include <immintrin.h>
 
 __attribute__((target("avx2,fma")))
-static void centre_avx2(const float *values, size_t width, const float *neutral, size_t count, size_t c0, size_t kc, float *buffer) {
-    centre(values, width, neutral, count, c0, kc, buffer);
+static void centre_avx2(const float *values, size_t stride, const int64_t *coordinates, const float *neutral, size_t count, size_t c0,
+                        size_t kc, float *buffer) {
+    centre(values, stride, coordinates, neutral, count, c0, kc, buffer);
 }
 
 __attribute__((target("avx2,fma")))
@@ -159,6 +169,11 @@ static void add_sums(double *out, size_t f0, size_t count, size_t p, size_t colu
 
 void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const float *packed, size_t columns,
                         int level, double *out) {
+    fp_project_centred_selected(values, frames, width, NULL, width, neutral, packed, columns, level, out);
+}
+
+void fp_project_centred_selected(const float *values, size_t frames, size_t stride, const int64_t *coordinates, size_t width,
+                                 const float *neutral, const float *packed, size_t columns, int level, double *out) {
     size_t panels = (columns + PANEL - 1) / PANEL;
     memset(out, 0, frames * columns * sizeof(double));
     _Alignas(64) float buffer[TILE_FRAMES * CHUNK];
@@ -171,7 +186,7 @@ void fp_project_centred(const float *values, size_t frames, size_t width, const 
                 double sumsA[TILE_FRAMES][PANEL], sumsB[TILE_FRAMES][PANEL];
 #if defined(__x86_64__)
                 if (level >= 1) {
-                    centre_avx2(values + f0 * width, width, neutral, count, c0, kc, buffer);
+                    centre_avx2(values + f0 * stride, stride, coordinates, neutral, count, c0, kc, buffer);
                     size_t p = 0;
                     for (; p + 2 <= panels; p += 2) {
                         const float *panelA = packed + (p * width + c0) * PANEL, *panelB = packed + ((p + 1) * width + c0) * PANEL;
@@ -187,7 +202,7 @@ void fp_project_centred(const float *values, size_t frames, size_t width, const 
                     continue;
                 }
 #endif
-                centre(values + f0 * width, width, neutral, count, c0, kc, buffer);
+                centre(values + f0 * stride, stride, coordinates, neutral, count, c0, kc, buffer);
                 for (size_t p = 0; p < panels; p++) {
                     tile_portable(buffer, 0, count, packed + (p * width + c0) * PANEL, kc, sumsA);
                     add_sums(out, f0, count, p, columns, sumsA);

@@ -81,34 +81,56 @@ public struct CentredProjection: Sendable {
     /// `out[0 ..< frames × columns]` (`[frames, columns]`). `threads` > 1 shares the frames out among
     /// that many threads (a single shot on an idle machine).
     public func project(_ values: [Float], frames: Int, threads: Int = 1, into out: inout [Double]) throws {
-        guard frames >= 0, values.count >= frames * width, out.count >= frames * columns else {
+        try project(values, frames: frames, stride: width, coordinates: nil, threads: threads, into: &out)
+    }
+
+    /// `project` of the coordinates `coordinates` (`width` of them, each below `stride`) of whole frames
+    /// `values` (`[frames, stride]`), read in place: the same numbers as projecting them gathered into
+    /// `[frames, width]` first, without the copy.
+    public func project(selecting coordinates: [Int], of values: [Float], frames: Int, stride: Int, threads: Int = 1,
+                        into out: inout [Double]) throws {
+        guard coordinates.count == width, coordinates.allSatisfy({ $0 >= 0 && $0 < stride }) else {
             throw LinalgError.shapeMismatch(operation: "CentredProjection.project",
-                                            detail: "\(values.count) values for \(frames) frames of \(width), \(out.count) out for \(columns) each")
+                                            detail: "\(coordinates.count) coordinates below \(stride) for a projection of \(width)")
+        }
+        try project(values, frames: frames, stride: stride, coordinates: coordinates, threads: threads, into: &out)
+    }
+
+    /// Frames `stride` values apart, coordinate c of each at `coordinates[c]` (or c when nil).
+    private func project(_ values: [Float], frames: Int, stride: Int, coordinates: [Int]?, threads: Int, into out: inout [Double]) throws {
+        guard frames >= 0, stride >= width, values.count >= frames * stride, out.count >= frames * columns else {
+            throw LinalgError.shapeMismatch(operation: "CentredProjection.project",
+                                            detail: "\(values.count) values for \(frames) frames of \(stride), \(out.count) out for \(columns) each")
         }
         guard frames > 0 else { return }
         // At least 24 frames a part: smaller parts cost more to hand out than they save.
         let parts = Swift.max(1, Swift.min(threads, frames / 24))
         let width = width, columns = columns, level = level
+        let picks = coordinates ?? []
         values.withUnsafeBufferPointer { v in
             out.withUnsafeMutableBufferPointer { o in
                 packed.withUnsafeBufferPointer { p in
                     neutral.withUnsafeBufferPointer { n in
-                        guard let values = v.baseAddress, let out = o.baseAddress, let packed = p.baseAddress, let neutral = n.baseAddress else { return }
-                        if parts == 1 {
-                            fp_project_centred(values, frames, width, neutral, packed, columns, level, out)
-                            return
-                        }
-                        let shared = UncheckedSendable((values, out, packed, neutral))
-                        DispatchQueue.concurrentPerform(iterations: parts) { part in
-                            // Each part owns its own rows of `out`.
-                            let (values, out, packed, neutral) = shared.value
-                            // Cut at multiples of six frames (the pair kernel's height): 58 frames split 30/28, where
-                            // whole 12-frame tiles split them 24/34.
-                            let halves = (frames + 5) / 6
-                            let first = Swift.min(frames, halves * part / parts * 6), end = Swift.min(frames, halves * (part + 1) / parts * 6)
-                            guard end > first else { return }
-                            fp_project_centred(values + first * width, end - first, width, neutral, packed, columns, level,
-                                               out + first * columns)
+                        picks.withUnsafeBufferPointer { c in
+                            guard let values = v.baseAddress, let out = o.baseAddress, let packed = p.baseAddress, let neutral = n.baseAddress else { return }
+                            // int64_t and Int are the same 64-bit integer on every platform FacePrep builds for.
+                            let at = coordinates == nil ? nil : UnsafeRawPointer(c.baseAddress)?.assumingMemoryBound(to: Int64.self)
+                            if parts == 1 {
+                                fp_project_centred_selected(values, frames, stride, at, width, neutral, packed, columns, level, out)
+                                return
+                            }
+                            let shared = UncheckedSendable((values, out, packed, neutral, at))
+                            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                // Each part owns its own rows of `out`.
+                                let (values, out, packed, neutral, at) = shared.value
+                                // Cut at multiples of six frames (the pair kernel's height): 58 frames split 30/28, where
+                                // whole 12-frame tiles split them 24/34.
+                                let halves = (frames + 5) / 6
+                                let first = Swift.min(frames, halves * part / parts * 6), end = Swift.min(frames, halves * (part + 1) / parts * 6)
+                                guard end > first else { return }
+                                fp_project_centred_selected(values + first * stride, end - first, stride, at, width, neutral, packed, columns, level,
+                                                            out + first * columns)
+                            }
                         }
                     }
                 }

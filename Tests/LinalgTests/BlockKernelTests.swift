@@ -32,27 +32,6 @@ struct BlockKernelTests {
         #expect(vertices.starts == [3, 15] && vertices.lengths == [6, 3])
     }
 
-    @Test("gather equals picking each row's selected values, for runs of one to many values, a run at the row's end, on 1 and 3 threads",
-          arguments: [1, 2, 9, 40])
-    func gatherRuns(rows: Int) throws {
-        var rng = SeededGenerator(seed: UInt64(rows))
-        let width = 301
-        let values = (0..<(rows * width)).map { _ in Float.random(in: -1...1, using: &rng) }
-        // Runs of three (a scattered mask), single values, a long run, and the row's last values.
-        let indices = Array(Set(stride(from: 0, to: 150, by: 4).flatMap { [$0, $0 + 1, $0 + 2] } + [160, 170] + Array(200..<260) + Array(297..<301))).sorted()
-        let runs = try #require(CoordinateRuns(ascending: indices))
-        let expected = (0..<rows).flatMap { r in indices.map { values[r * width + $0] } }
-        for threads in [1, 3] {
-            var out = [Float](repeating: .nan, count: rows * runs.count + 5)
-            gather(values, rows: rows, width: width, selecting: runs, into: &out, threads: threads)
-            #expect(Array(out[..<(rows * runs.count)]) == expected, "threads \(threads)")
-            #expect(out[(rows * runs.count)...].allSatisfy { $0.isNaN })   // nothing written past the rows
-        }
-        var grown: [Float] = []
-        gather(values, rows: rows, width: width, selecting: runs, into: &grown)
-        #expect(grown == expected)
-    }
-
     @Test("decoding a selection equals decoding the row and picking, from memory and through pread, every encoding",
           arguments: [(4, ByteOrder.bigEndian), (4, .littleEndian), (8, .bigEndian), (8, .littleEndian)])
     func selectedDecoding(width: Int, order: ByteOrder) throws {

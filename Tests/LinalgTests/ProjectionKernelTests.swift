@@ -40,6 +40,17 @@ struct ProjectionKernelTests {
             try kernel.project(frames, frames: frames.count / width, threads: 3, into: &split)
             #expect(split == Array(out[..<truth.count]))
             levelResults.append(split)
+            // The same coordinates read in place out of wider rows (every other slot and a few more, as a
+            // mask's lie in whole frames): the same numbers, bit for bit, on one thread and on three.
+            let stride = 2 * width + 3
+            let coordinates = (0..<width).map { 2 * $0 + ($0 % 5 == 0 ? 1 : 0) + 2 }
+            var wide = [Float](repeating: .nan, count: frames.count / width * stride)
+            for f in 0..<(frames.count / width) { for (c, at) in coordinates.enumerated() { wide[f * stride + at] = frames[f * width + c] } }
+            for threads in [1, 3] {
+                var inPlace = [Double](repeating: .nan, count: truth.count)
+                try kernel.project(selecting: coordinates, of: wide, frames: frames.count / width, stride: stride, threads: threads, into: &inPlace)
+                #expect(inPlace == split, "level \(level), threads \(threads), read in place")
+            }
         }
         // Every level sums every output through the same operations in the same order: the same numbers, bit for bit.
         #expect(levelResults.allSatisfy { $0 == levelResults.first })
@@ -58,6 +69,13 @@ struct ProjectionKernelTests {
         let kernel = try CentredProjection(deltas: [1, 2, 3, 4], columns: 2, neutral: [0, 0])
         var out = [Double](repeating: 0, count: 4)
         #expect(throws: LinalgError.self) { try kernel.project([1, 2, 3], frames: 2, into: &out) }
+        // Coordinates read in place: one per column of D's rows, each inside the row.
+        #expect(throws: LinalgError.self) { try kernel.project(selecting: [0, 4], of: [1, 2, 3, 4, 5, 6, 7, 8], frames: 2, stride: 4, into: &out) }
+        #expect(throws: LinalgError.self) { try kernel.project(selecting: [0], of: [1, 2, 3, 4, 5, 6, 7, 8], frames: 2, stride: 4, into: &out) }
+        #expect(throws: LinalgError.self) { try kernel.project(selecting: [0, 3], of: [1, 2, 3, 4, 5, 6, 7], frames: 2, stride: 4, into: &out) }
+        try kernel.project(selecting: [0, 3], of: [1, 2, 3, 4, 5, 6, 7, 8], frames: 2, stride: 4, into: &out)
+        // Row f's values at 0 and 3: t = (1, 4) and (5, 8); D = [[1, 2], [3, 4]] gives Dᵀt = (13, 18) and (29, 42).
+        #expect(out == [13, 18, 29, 42])
     }
 
     /// `local`: each pose moves one stretch of the points and nothing else (as blendshapes do; the kernels

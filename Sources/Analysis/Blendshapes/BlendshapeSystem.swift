@@ -17,6 +17,8 @@ public struct BlendshapeSystem: Sendable {
     /// The coordinates the solve reads from each frame (`3·vertex + axis`): the mask's, ascending, or
     /// every one.
     public let selection: CoordinateRuns
+    /// `selection`'s coordinates one by one, for projecting them straight out of whole frames.
+    let selectedCoordinates: [Int]
     /// Q `[3M, Ka]` of D = QR (rows in `selection` order, or D itself when D has no factor) and n
     /// `[3M]`, packed for the projections: Dᵀ(t − n) = Rᵀ·Qᵀ(t − n), the Float products over Q.
     let projection: CentredProjection
@@ -61,6 +63,7 @@ public struct BlendshapeSystem: Sendable {
         }
         self.selection = selection
         let rows = selection.indices
+        selectedCoordinates = rows
 
         // D [3M, Ka] (the active poses' deltas on the mask, widened to Double) is formed a block of rows at
         // a time for DᵀD and again for Q, and never stored (`GatheredColumns`).
@@ -134,6 +137,17 @@ public struct BlendshapeSystem: Sendable {
             throw BlendshapeSolverError.shape("\(values.count) values are not \(frameCount) frames of \(selection.count) coordinates")
         }
         try projection.project(values, frames: frameCount, threads: threads, into: &destination)
+        projectionFactor?.multiplyRows(&destination, rows: frameCount)
+    }
+
+    /// `projections(ofSelected:…)` of the `selection` coordinates of whole frames `values`
+    /// (`[frameCount, stride]`, `stride` ≥ `selection.end`), read where they lie: the same numbers, without
+    /// gathering them first (the whole-mesh fit reads whole frames anyway).
+    public func projections(selectingFrom values: [Float], frameCount: Int, stride: Int, threads: Int = 1, into destination: inout [Double]) throws {
+        guard stride >= selection.end, values.count >= frameCount * stride, destination.count >= frameCount * activeCount else {
+            throw BlendshapeSolverError.shape("\(values.count) values are not \(frameCount) frames of \(stride) coordinates")
+        }
+        try projection.project(selecting: selectedCoordinates, of: values, frames: frameCount, stride: stride, threads: threads, into: &destination)
         projectionFactor?.multiplyRows(&destination, rows: frameCount)
     }
 }

@@ -7,7 +7,7 @@ import Linalg
 ///
 /// What a block reads depends on the fit: the solve's coordinates alone (the frontal mask's) when the
 /// fit is measured over them too (`Scope.mask`, or no mask at all) or not at all; whole frames for the
-/// whole-mesh fit, the solve's coordinates gathered out of them.
+/// whole-mesh fit, the solve's coordinates projected where they lie in them.
 public enum ShotSolve {
     public struct Outcome: Sendable {
         public let result: BlendshapeSolver.Result
@@ -34,7 +34,7 @@ public enum ShotSolve {
         var accumulation = measure.map { BlendshapeFit.Measure.Accumulation($0, reconstruct: reconstruct) }
         // Written by `read` before anything reads them: no zero-filling; taken from (and given back to)
         // the pool, so the next shot reuses their memory.
-        var selected = ScratchPool.shared.take(count: block * selection.count)
+        var selected = shared ? ScratchPool.shared.take(count: block * selection.count) : []
         var frames = shared ? [] : ScratchPool.shared.take(count: block * frameWidth)
         defer {
             ScratchPool.shared.give(selected)
@@ -48,11 +48,12 @@ public enum ShotSolve {
             let clock = Date()
             if shared {
                 try read(rows, selection, &selected)
+                try system.projections(ofSelected: selected, frameCount: count, threads: ComputeThreads.count, into: &projections)
             } else if let measure {
+                // Whole frames: the solve's coordinates are projected where they lie in them.
                 try read(rows, measure.selection, &frames)
-                gather(frames, rows: count, width: frameWidth, selecting: selection, into: &selected, threads: ComputeThreads.count)
+                try system.projections(selectingFrom: frames, frameCount: count, stride: frameWidth, threads: ComputeThreads.count, into: &projections)
             }
-            try system.projections(ofSelected: selected, frameCount: count, threads: ComputeThreads.count, into: &projections)
             gemmSeconds += Date().timeIntervalSince(clock)
             try stage.solve(projections, count: count)
             if shared {

@@ -14,11 +14,6 @@ void fp_decode_f32_be(const void *source, float *destination, size_t count);
 void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const int64_t *starts, const int64_t *lengths,
                            size_t runs, float *destination, size_t capacity);
 
-/// Copies the runs `starts[i] ..< starts[i] + lengths[i]` of `row` (`width` floats) into `destination`,
-/// packed one after another; `capacity` floats may be written at `destination` (≥ the runs' total).
-void fp_gather_f32_runs(const float *row, size_t width, const int64_t *starts, const int64_t *lengths, size_t runs,
-                        float *destination, size_t capacity);
-
 /// Folds the first bytes of `data` (`length` of them) for CRC-32 (zip's): returns how many it took (a
 /// multiple of 16, at least 64) and leaves in `remainder` 16 bytes whose CRC, from a zero state, is the
 /// raw CRC of those bytes from `state` (the complement of zlib's running value). Returns 0 when
@@ -49,6 +44,12 @@ void fp_projection_pack_rows(const double *block, size_t first, size_t count, si
 /// is `[frames, columns]`, overwritten. Every `level` (≤ `fp_kernels_level()`) gives the same numbers.
 void fp_project_centred(const float *values, size_t frames, size_t width, const float *neutral, const float *packed, size_t columns,
                         int level, double *out);
+
+/// `fp_project_centred` over `width` coordinates of frames `stride` values apart: frame f's coordinate
+/// c is `values[f·stride + coordinates[c]]` (or `values[f·stride + c]` when `coordinates` is NULL).
+/// The same numbers as `fp_project_centred` of those coordinates gathered first.
+void fp_project_centred_selected(const float *values, size_t frames, size_t stride, const int64_t *coordinates, size_t width,
+                                 const float *neutral, const float *packed, size_t columns, int level, double *out);
 
 /// Blocks of 8 vertices (16 at level 2) the residual kernels split `points` vertices into, and the
 /// floats of the packed reference.
