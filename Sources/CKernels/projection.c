@@ -101,11 +101,20 @@ static inline void store_sums(__m256 sum, double row[PANEL]) {
     _mm256_storeu_pd(row + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(sum, 1)));
 }
 
-// Six frames against two panels: 12 accumulators, and per coordinate two loads of D and six
-// broadcasts for twelve FMAs.
+// out[i][0 ..< 8] += the eight Floats of `sum`, each widened to Double: add_sums' additions, in its order.
+__attribute__((target("avx2,fma")))
+static inline void add_widened(__m256 sum, double *row) {
+    _mm256_storeu_pd(row, _mm256_add_pd(_mm256_loadu_pd(row), _mm256_cvtps_pd(_mm256_castps256_ps128(sum))));
+    _mm256_storeu_pd(row + 4, _mm256_add_pd(_mm256_loadu_pd(row + 4), _mm256_cvtps_pd(_mm256_extractf128_ps(sum, 1))));
+}
+
+// Six frames against two whole panels: 12 accumulators, and per coordinate two loads of D and six
+// broadcasts for twelve FMAs. The chunk's sums are added straight into `out` (rows `columns` apart,
+// 16 columns from panel A's first), for the first `rows` (≤ 6) of the six frames only: the same Double
+// additions as `add_sums`, without the round trip through a table of sums.
 __attribute__((target("avx2,fma")))
 static void pair_avx2(const float *buffer, size_t first, const float *panelA, const float *panelB, size_t kc,
-                      double sumsA[TILE_FRAMES][PANEL], double sumsB[TILE_FRAMES][PANEL]) {
+                      double *out, size_t columns, size_t rows) {
     const float *b0 = buffer + (first + 0) * CHUNK, *b1 = b0 + CHUNK, *b2 = b1 + CHUNK;
     const float *b3 = b2 + CHUNK, *b4 = b3 + CHUNK, *b5 = b4 + CHUNK;
     __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0;
@@ -126,9 +135,9 @@ static void pair_avx2(const float *buffer, size_t first, const float *panelA, co
         a5 = _mm256_fmadd_ps(v, da, a5); c5 = _mm256_fmadd_ps(v, db, c5);
     }
     __m256 as[6] = {a0, a1, a2, a3, a4, a5}, cs[6] = {c0, c1, c2, c3, c4, c5};
-    for (size_t i = 0; i < 6; i++) {
-        store_sums(as[i], sumsA[first + i]);
-        store_sums(cs[i], sumsB[first + i]);
+    for (size_t i = 0; i < rows; i++) {
+        add_widened(as[i], out + i * columns);
+        add_widened(cs[i], out + i * columns + PANEL);
     }
 }
 
@@ -183,17 +192,22 @@ void fp_project_centred_selected(const float *values, size_t frames, size_t stri
             size_t count = frames - f0 < TILE_FRAMES ? frames - f0 : TILE_FRAMES;
             for (size_t c0 = outer; c0 < outerEnd; c0 += CHUNK) {
                 size_t kc = outerEnd - c0 < CHUNK ? outerEnd - c0 : CHUNK;
-                double sumsA[TILE_FRAMES][PANEL], sumsB[TILE_FRAMES][PANEL];
+                double sumsA[TILE_FRAMES][PANEL];
 #if defined(__x86_64__)
                 if (level >= 1) {
                     centre_avx2(values + f0 * stride, stride, coordinates, neutral, count, c0, kc, buffer);
                     size_t p = 0;
-                    for (; p + 2 <= panels; p += 2) {
+                    // Pairs of whole panels (all 16 columns below `columns`) add into `out` themselves.
+                    for (; p + 2 <= panels && (p + 2) * PANEL <= columns; p += 2) {
                         const float *panelA = packed + (p * width + c0) * PANEL, *panelB = packed + ((p + 1) * width + c0) * PANEL;
-                        pair_avx2(buffer, 0, panelA, panelB, kc, sumsA, sumsB);
-                        if (count > 6) pair_avx2(buffer, 6, panelA, panelB, kc, sumsA, sumsB);
+                        double *rows = out + f0 * columns + p * PANEL;
+                        pair_avx2(buffer, 0, panelA, panelB, kc, rows, columns, count < 6 ? count : 6);
+                        if (count > 6) pair_avx2(buffer, 6, panelA, panelB, kc, rows + 6 * columns, columns, count - 6);
+                    }
+                    // A last pair with a partial panel: through the table of sums, one panel at a time.
+                    for (; p + 1 < panels; p++) {
+                        single_avx2(buffer, packed + (p * width + c0) * PANEL, kc, sumsA);
                         add_sums(out, f0, count, p, columns, sumsA);
-                        add_sums(out, f0, count, p + 1, columns, sumsB);
                     }
                     if (p < panels) {
                         single_avx2(buffer, packed + (p * width + c0) * PANEL, kc, sumsA);

@@ -8,7 +8,7 @@ import Testing
 @Suite("Packed kernels: centred projections and residual distances")
 struct ProjectionKernelTests {
     @Test("Dᵀ(t − n) equals a Double loop to Float rounding of 64-coordinate sums at every kernel level, the same numbers at every level, and splits by threads exactly",
-          arguments: [(1, 5, 1), (13, 1_031, 7), (25, 2_307, 52), (61, 300, 51)])
+          arguments: [(1, 5, 1), (13, 1_031, 7), (25, 2_307, 52), (61, 300, 51), (7, 129, 14), (19, 200, 16)])
     func projection(frames: Int, width: Int, columns: Int) throws {
         var rng = SeededGenerator(seed: UInt64(frames * 7 + columns))
         let deltas = (0..<(width * columns)).map { _ in Double(Float.random(in: -1...1, using: &rng)) }
