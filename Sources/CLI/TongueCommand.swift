@@ -46,7 +46,8 @@ extension TongueCommand: ShardableCommand {
 
     func shotWeights(_ layout: DatasetLayout, byFrames: Bool) -> [String: Int] { frameWeights(layout, layout.tongue, byFrames: byFrames) }
 
-    static func outputs(of value: RigidShotOutcome) -> [String] { [] }
+    /// The stabilised caches (with --write-stabilized): deleting or changing one makes --resume fit the shot again.
+    static func outputs(of value: RigidShotOutcome) -> [String] { value.outputs ?? [] }
 
     func computeShots(_ list: [String], progress: Progress, record: @escaping @Sendable (String, RigidShotOutcome) -> Void) throws -> [String: RigidShotOutcome] {
         try OutputLocation.prepareFolder(folder)

@@ -149,6 +149,27 @@ struct ShardMergeTests {
         #expect(run.status == 2 && run.stderr.contains("need --out DIR"), "\(run.stderr)")
     }
 
+    @Test("tongue --write-stabilized --resume writes again only the stabilised cache that is gone")
+    func tongueResumeChecksItsCaches() throws {
+        let data = Self.dataset.data, out = Self.dataset.root + "/tongue-resume"
+        // tongue keeps outcomes when run with --resume (solve always does).
+        let first = try CLI.run(["tongue", data, "--out", out, "--write-stabilized", "--resume", "--quiet"])
+        #expect(first.status == 0 || first.status == 1, "\(first.stderr)")
+        let shots = ["shot01_neutral", "shot02_amazement", "shot03_neutral", "shot04_amazement", "shot05_neutral", "shot06_amazement", "shot07_neutral"]
+        func stabilised(_ shot: String) -> String { "\(out)/tongue_stabilized/\(shot)/\(shot).mc" }
+        func modified(_ shot: String) -> Date? { (try? FileManager.default.attributesOfItem(atPath: stabilised(shot)))?[.modificationDate] as? Date }
+        let before = shots.map(modified)
+        #expect(before.allSatisfy { $0 != nil }, "every shot's stabilised cache is written")
+        let original = FileManager.default.contents(atPath: stabilised("shot05_neutral"))
+        usleep(20_000)
+        try FileManager.default.removeItem(atPath: stabilised("shot05_neutral"))
+        let again = try CLI.run(["tongue", data, "--out", out, "--write-stabilized", "--resume", "--quiet"])
+        #expect(again.status == first.status, "\(again.stderr)")
+        let after = shots.map(modified)
+        for (index, shot) in shots.enumerated() where shot != "shot05_neutral" { #expect(before[index] == after[index], "\(shot) reused") }
+        #expect(FileManager.default.contents(atPath: stabilised("shot05_neutral")) == original, "shot05's cache written again, the same bytes")
+    }
+
     @Test("solve --resume redoes only the shot whose cache changed or whose output is gone; --shot X keeps the others in the report")
     func solveResume() throws {
         let data = Self.dataset.data, out = Self.dataset.root + "/resume"

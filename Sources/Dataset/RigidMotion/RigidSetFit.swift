@@ -76,12 +76,16 @@ public struct RigidSetFit: Sendable, Encodable {
 public struct RigidShotOutcome: Sendable, Codable {
     public let fit: StoredFit?
     public let error: ShotFailure?
+    /// Files the shot's run wrote (`tongue --write-stabilized`'s caches): a resumed run reuses the shot
+    /// only while they are as it left them. Nil in outcomes that wrote none.
+    public let outputs: [String]?
 
-    public init(_ result: Result<RigidSetFit, ShotFailure>) {
+    public init(_ result: Result<RigidSetFit, ShotFailure>, outputs: [String] = []) {
         switch result {
         case let .success(fit): self.fit = StoredFit(fit); error = nil
         case let .failure(failure): fit = nil; error = failure
         }
+        self.outputs = outputs.isEmpty ? nil : outputs
     }
 
     public var result: Result<RigidSetFit, ShotFailure> {

@@ -42,11 +42,12 @@ public enum TongueCheck {
         let toFit = entries.filter { known[$0.shot] == nil }
         let fitted = parallelMap(toFit) { entry -> Result<RigidSetFit, ShotFailure> in
             defer { progress("tongue \(done.increment())/\(toFit.count): \(entry.shot)") }
-            let result = fit(entry)
-            record(entry.shot, RigidShotOutcome(result))
+            let (result, written) = fit(entry)
+            record(entry.shot, RigidShotOutcome(result, outputs: written))
             return result
         }
-        @Sendable func fit(_ entry: DatasetLayout.ShotCaches) -> Result<RigidSetFit, ShotFailure> {
+        /// The shot's fit, and the files it wrote (the stabilised cache's .xml and .mc).
+        @Sendable func fit(_ entry: DatasetLayout.ShotCaches) -> (Result<RigidSetFit, ShotFailure>, [String]) {
             do {
                 guard let file = entry.candidates.first else { throw FormatError(file: root, .element("cache/tongue/\(entry.shot)"), "no cache") }
                 let cache = try VertexCacheIO.read(layout.path(file))
@@ -70,10 +71,11 @@ public enum TongueCheck {
                     let folder = "\(output)/tongue_stabilized/\(entry.shot)"
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     try MayaCache.write(stabilised, to: "\(folder)/\(entry.shot).xml")
+                    return (.success(fit), ["\(folder)/\(entry.shot).xml", "\(folder)/\(entry.shot).mc"])
                 }
-                return .success(fit)
+                return (.success(fit), [])
             } catch {
-                return .failure(ShotFailure(shot: entry.shot, file: entry.candidates.first ?? "", error: error))
+                return (.failure(ShotFailure(shot: entry.shot, file: entry.candidates.first ?? "", error: error)), [])
             }
         }
         var fittedByShot = Dictionary(zip(toFit.map(\.shot), fitted), uniquingKeysWith: { a, _ in a })
