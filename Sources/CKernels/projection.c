@@ -204,12 +204,9 @@ void fp_project_centred_selected(const float *values, size_t frames, size_t stri
                         pair_avx2(buffer, 0, panelA, panelB, kc, rows, columns, count < 6 ? count : 6);
                         if (count > 6) pair_avx2(buffer, 6, panelA, panelB, kc, rows + 6 * columns, columns, count - 6);
                     }
-                    // A last pair with a partial panel: through the table of sums, one panel at a time.
-                    for (; p + 1 < panels; p++) {
-                        single_avx2(buffer, packed + (p * width + c0) * PANEL, kc, sumsA);
-                        add_sums(out, f0, count, p, columns, sumsA);
-                    }
-                    if (p < panels) {
+                    // The panels left (an odd last one, or a pair with a partial panel): one at a time, through
+                    // the table of sums, which stops at `columns`.
+                    for (; p < panels; p++) {
                         single_avx2(buffer, packed + (p * width + c0) * PANEL, kc, sumsA);
                         add_sums(out, f0, count, p, columns, sumsA);
                     }

@@ -46,7 +46,7 @@ public enum TongueCheck {
             record(entry.shot, RigidShotOutcome(result, outputs: written))
             return result
         }
-        /// The shot's fit, and the files it wrote (the stabilised cache's .xml and .mc).
+        /// The shot's fit, and the files it wrote (the stabilised cache's data and .xml).
         @Sendable func fit(_ entry: DatasetLayout.ShotCaches) -> (Result<RigidSetFit, ShotFailure>, [String]) {
             do {
                 guard let file = entry.candidates.first else { throw FormatError(file: root, .element("cache/tongue/\(entry.shot)"), "no cache") }
@@ -70,8 +70,7 @@ public enum TongueCheck {
                     if stabilised.framesPerSecond == nil { stabilised.framesPerSecond = 30 }
                     let folder = "\(output)/tongue_stabilized/\(entry.shot)"
                     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    try MayaCache.write(stabilised, to: "\(folder)/\(entry.shot).xml")
-                    return (.success(fit), ["\(folder)/\(entry.shot).xml", "\(folder)/\(entry.shot).mc"])
+                    return (.success(fit), try MayaCache.write(stabilised, to: "\(folder)/\(entry.shot).xml"))
                 }
                 return (.success(fit), [])
             } catch {

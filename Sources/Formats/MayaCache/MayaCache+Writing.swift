@@ -5,8 +5,10 @@ extension MayaCache {
     /// Writes `cache` as a OneFile Maya cache: `<base>.xml` plus `<base>.mc` (FOR4) or `<base>.mcx`
     /// (FOR8), where `<base>` is `path` without its extension. FVCA (float32) data, or DVCA when
     /// `double`. The frame rate is the cache's own, else 30 fps.
+    /// - Returns: the files written, the data file first.
+    @discardableResult
     public static func write(_ cache: VertexCache, to path: String, container: IFFContainer = .for4,
-                             double: Bool = false, channelName: String? = nil) throws {
+                             double: Bool = false, channelName: String? = nil) throws -> [String] {
         let base = URL(fileURLWithPath: path).deletingPathExtension().path
         let fps = cache.framesPerSecond ?? 30
         let ticks = MayaCacheDescription.ticksPerSecond / fps
@@ -52,7 +54,9 @@ extension MayaCache {
                 name: name, type: double ? "DoubleVectorArray" : "FloatVectorArray", interpretation: "positions",
                 samplingType: "Regular", samplingRate: timePerFrame, startTime: start, endTime: end)])
         // The .xml names the data: it goes last, and the old one is removed first.
-        try AtomicFile.write(together: [(out.bytes, base + (container == .for4 ? ".mc" : ".mcx")), (Array(description.xml.utf8), base + ".xml")])
+        let files = [base + (container == .for4 ? ".mc" : ".mcx"), base + ".xml"]
+        try AtomicFile.write(together: [(out.bytes, files[0]), (Array(description.xml.utf8), files[1])])
+        return files
     }
 
     /// Writes a chunk header, the data `body` produces, then pads to the container's alignment; the

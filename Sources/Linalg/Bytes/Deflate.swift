@@ -77,19 +77,20 @@ public enum Deflate {
         }
     }
 
-    /// CRC-32 of `count` bytes at `data`, continuing from `crc` (zlib's running value; 0 to start).
+    /// CRC-32 of `count` bytes at `data`.
     ///
     /// All but the last few bytes are folded with carry-less multiplies (`fp_crc32_fold`), where the
     /// CPU has them: zlib's table code ran at 2 GB/s, a third of a rig's load in a one-shot solve.
-    static func crc32(_ data: UnsafePointer<UInt8>, count: Int, continuing crc: UInt32 = 0) -> UInt32 {
-        var crc = uLong(crc), offset = 0
+    static func crc32(_ data: UnsafePointer<UInt8>, count: Int) -> UInt32 {
+        var crc: uLong = 0, offset = 0
         var remainder: (UInt64, UInt64) = (0, 0)
+        // zlib's running value starts at 0: the raw state, its complement, at all ones.
         let folded = withUnsafeMutableBytes(of: &remainder) { r in
-            fp_crc32_fold(data, count, ~UInt32(truncatingIfNeeded: crc), r.baseAddress?.assumingMemoryBound(to: UInt8.self))
+            fp_crc32_fold(data, count, 0xFFFF_FFFF, r.baseAddress?.assumingMemoryBound(to: UInt8.self))
         }
         if folded > 0 {
-            // The remainder's CRC from a zero state is the folded bytes' from `crc`: zlib starts from the
-            // complement of its argument, so 0xFFFFFFFF starts it at zero.
+            // The remainder's CRC from a zero state is the folded bytes': zlib starts from the complement of
+            // its argument, so 0xFFFFFFFF starts it at zero.
             crc = withUnsafeBytes(of: &remainder) { r in CZlib.crc32(0xFFFF_FFFF, r.baseAddress?.assumingMemoryBound(to: Bytef.self), 16) }
             offset = folded
         }
