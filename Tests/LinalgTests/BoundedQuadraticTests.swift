@@ -48,6 +48,45 @@ struct BoundedQuadraticTests {
         }
     }
 
+    @Test("52 variables, warm-started frame after frame: every answer meets the optimality (KKT) conditions")
+    func meetsOptimalityConditions() throws {
+        // Too many variables for brute force; the KKT conditions of a convex box problem are necessary
+        // and sufficient: 0 ≤ x ≤ u, and the gradient g = Hx − q is 0 on free variables, ≥ 0 at 0 and
+        // ≤ 0 at the upper bound. Slowly drifting q with noise, as animation frames give.
+        var rng = SeededGenerator(seed: 7)
+        let n = 52
+        let a = try Matrix<Double>(rows: 3 * n, columns: n, elements: (0..<(3 * n * n)).map { _ in Double.random(in: -1...1, using: &rng) })
+        let h = try a.gram()
+        var solver = try BoundedQuadratic(hessian: h)
+        var centre = (0..<n).map { _ in Double.random(in: -20...40, using: &rng) }
+        var seen = (free: 0, lower: 0, upper: 0)
+        for call in 0..<60 {
+            for i in 0..<n { centre[i] += Double.random(in: -4...4, using: &rng) }
+            let q = centre.map { 4 * $0 + Double.random(in: -8...8, using: &rng) }
+            var upper = [Double](repeating: 1, count: n)
+            if call % 2 == 1 { upper[(call * 7) % n] = 1e-10 }   // a cancel pair's bound, as the solver sets it
+            try solver.solve(q: q, upper: upper)
+            let x = solver.x, g = try h.multiplied(by: x)
+            let scale = q.map(abs).max() ?? 1
+            for i in 0..<n {
+                let gradient = g[i] - q[i], tolerance = 1e-9 * scale
+                #expect(x[i] >= 0 && x[i] <= upper[i], "call \(call) variable \(i) outside the box")
+                if x[i] > 0 && x[i] < upper[i] {
+                    seen.free += 1
+                    #expect(abs(gradient) < tolerance, "call \(call) free variable \(i): gradient \(gradient)")
+                } else if x[i] == 0 {
+                    seen.lower += 1
+                    #expect(gradient > -tolerance, "call \(call) variable \(i) at 0 pulls inward: \(gradient)")
+                } else {
+                    seen.upper += 1
+                    #expect(gradient < tolerance, "call \(call) variable \(i) at its bound pulls inward: \(gradient)")
+                }
+            }
+        }
+        // The problems exercise every kind of variable: free, held at 0 and held at the upper bound.
+        #expect(seen.free > 300 && seen.lower > 300 && seen.upper > 30, "\(seen)")
+    }
+
     @Test("a singular H is handled while the gradient never pulls a dependent variable free; wrong shapes are refused")
     func singularAndShapes() throws {
         // Columns 1 and 2 of H are identical: at the optimum the gradient along the dependent variable

@@ -20,6 +20,16 @@ void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const
 /// `length` < 64 or the CPU has no carry-less multiply; then nothing is folded.
 size_t fp_crc32_fold(const uint8_t *data, size_t length, uint32_t state, uint8_t remainder[16]);
 
+/// One solve of min ½xᵀHx − qᵀx over 0 ≤ x ≤ `upper` for H `[n, n]` (row-major, symmetric positive
+/// definite), warm-started from the state the previous call left: `x`, `status` (0 free, 1 at 0, 2 at
+/// its upper bound), `lastUpper`, the free variables `free[0 ..< *freeCount]` in the order of the rows
+/// of `factor` (L with L·Lᵀ = H[free, free], row r at r·n). `rhs`, `solution` (n doubles) and `scratch`
+/// (n) are work space. Returns the number of active-set steps (≥ 1); 0 when the step limit was reached;
+/// −1 − j when variable j depends on the free ones.
+int64_t fp_bounded_quadratic_solve(const double *h, size_t n, const double *q, const double *upper, double *x, uint8_t *status,
+                                   double *lastUpper, int32_t *free, size_t *freeCount, double *factor, double *rhs, double *solution,
+                                   int32_t *scratch);
+
 /// `snprintf(buffer, size, format, value)` for one double conversion, callable from Swift (which
 /// cannot call variadic C functions). Returns what snprintf returns.
 int fp_format_double(char *buffer, size_t size, const char *format, double value);
