@@ -8,28 +8,49 @@ import Synchronization
 /// out among the items running at once, so one shot gets every core and a shot per core gets
 /// single-threaded kernels and BLAS (more threads would only compete for the same cores — measured:
 /// 1.6 s against 0.76 s for a Claire-size validation). With `workers`, at most that many items run
-/// at once (each worker takes every `workers`-th item).
+/// at once.
+///
+/// Each lane takes the next item not yet begun. Once every item has begun, a lane that ends leaves
+/// its core to the items still running: the kernels' share (`ComputeThreads.widen`) grows, so the
+/// last shot of a run splits its blocks over the cores the others have left (on a Claire-size solve
+/// the last 75 ms ran on one core of two).
+///
+/// The lanes are blocks on the global queue, not `concurrentPerform`'s iterations: libdispatch runs a
+/// `concurrentPerform` nested in one of several iterations on the calling thread alone, which would
+/// keep the kernels single-threaded however many cores are left. A `parallelMap` called from inside a
+/// lane maps its items on that lane's thread, one after another.
 public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = nil, _ transform: @Sendable (T) -> R) -> [R] {
+    if LaneMarker.isInsideLane { return items.map(transform) }
     let threads = ComputeThreads.count
     let inFlight = max(1, min(workers ?? ProcessInfo.processInfo.activeProcessorCount, items.count))
     ComputeThreads.count = max(1, threads / inFlight)
     defer { ComputeThreads.count = threads }
     let results = Mutex<[Int: R]>([:])
-    if let workers, workers < items.count {
-        let lanes = max(1, workers)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            for index in stride(from: lane, to: items.count, by: lanes) {
-                let value = transform(items[index])
-                results.withLock { $0[index] = value }
-            }
-        }
-    } else {
-        DispatchQueue.concurrentPerform(iterations: items.count) { index in
+    let next = Atomic<Int>(0), running = Atomic<Int>(0)
+    forEachPart(inFlight) { _ in
+        LaneMarker.isInsideLane = true
+        defer { LaneMarker.isInsideLane = false }
+        while true {
+            let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard index < items.count else { return }
+            running.wrappingAdd(1, ordering: .relaxed)
             let value = transform(items[index])
             results.withLock { $0[index] = value }
+            let left = running.wrappingSubtract(1, ordering: .relaxed).newValue
+            // Every item has begun: the cores of the lanes that end now go to the items still running.
+            if left > 0, next.load(ordering: .relaxed) >= items.count { ComputeThreads.widen(to: max(1, threads / left)) }
         }
     }
     return results.withLock { slots in items.indices.compactMap { slots[$0] } }
+}
+
+/// Whether the calling thread runs one of `parallelMap`'s lanes.
+private enum LaneMarker {
+    private static let key = "faceprep.parallelMap.lane"
+    static var isInsideLane: Bool {
+        get { Thread.current.threadDictionary[key] != nil }
+        set { Thread.current.threadDictionary[key] = newValue ? true : nil }
+    }
 }
 
 /// Work started on another thread at once, whose result `value()` waits for: an independent setup

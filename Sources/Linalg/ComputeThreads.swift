@@ -25,6 +25,13 @@ public enum ComputeThreads {
         }
     }
 
+    /// Lets FacePrep's own kernels use `threads` from now on, leaving OpenBLAS's count as it is: for
+    /// work already spread over the cores whose share grows while it runs (the last shots of a run).
+    /// OpenBLAS's count is not changed under calls that may be running.
+    public static func widen(to threads: Int) {
+        budget.store(Swift.max(threads, 1), ordering: .relaxed)
+    }
+
     /// Runs OpenBLAS on the calling thread from now on and stops its worker threads; `count` keeps its
     /// value for FacePrep's own kernels. For a process whose own code spreads the work (the CLI).
     ///

@@ -10,6 +10,13 @@ public struct CoordinateRuns: Sendable, Equatable {
     public let count: Int
     /// One past the largest selected index.
     public let end: Int
+    /// The selection between the first start and `end` as chunks of 16 indices, bit j of chunk k for
+    /// index `starts[0] + 16k + j`: for decoding a fragmented selection a chunk at a time.
+    public let chunkMasks: [UInt16]
+
+    /// Whether the runs are short enough (one every four chunks or more) that decoding by chunk masks
+    /// beats a copy per run: a frontal mask of isolated vertices, not a whole row.
+    public var isFragmented: Bool { starts.count * 64 >= end - (starts.first ?? end) && starts.count > 1 }
 
     /// The runs of `indices`, which must be ascending and distinct (nil otherwise).
     public init?(ascending indices: [Int]) {
@@ -29,6 +36,7 @@ public struct CoordinateRuns: Sendable, Equatable {
         self.lengths = lengths
         count = indices.count
         end = previous + 1
+        chunkMasks = Self.masks(starts: starts, lengths: lengths, end: end)
     }
 
     /// Every index of a `width`-value row: one run.
@@ -37,6 +45,16 @@ public struct CoordinateRuns: Sendable, Equatable {
         lengths = width > 0 ? [width] : []
         count = max(width, 0)
         end = count
+        chunkMasks = Self.masks(starts: starts, lengths: lengths, end: end)
+    }
+
+    private static func masks(starts: [Int], lengths: [Int], end: Int) -> [UInt16] {
+        guard let first = starts.first else { return [] }
+        var masks = [UInt16](repeating: 0, count: (end - first + 15) / 16)
+        for (start, length) in zip(starts, lengths) {
+            for index in (start - first)..<(start - first + length) { masks[index / 16] |= 1 << UInt16(index % 16) }
+        }
+        return masks
     }
 
     /// The selected indices, ascending.

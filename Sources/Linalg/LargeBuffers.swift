@@ -1,3 +1,4 @@
+import CKernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -11,23 +12,55 @@ import Glibc
 /// zeroing itself. Linux hands out transparent huge pages to ranges marked `MADV_HUGEPAGE` when its
 /// policy is `madvise` (Debian's default), one fault per 2 MiB. Where the kernel has no such pages,
 /// the advice is ignored and nothing else changes.
-enum LargeBuffers {
+public enum LargeBuffers {
     /// Below this an array holds no whole 2 MiB page worth asking for.
     static let threshold = 4 << 20
     static let hugePage = 2 << 20
+    /// Bytes of a Swift array's storage before its elements (object header, count, capacity).
+    static let arrayHeader = 32
+    /// Bytes glibc adds around an allocation it maps on its own (chunk header and size field), with room.
+    static let allocatorOverhead = 64
 
-    /// Marks the whole 2 MiB pages inside `bytes` bytes at `start` for huge pages. Call it before the
-    /// memory is first written: advice on pages already present changes nothing until the kernel
-    /// merges them in the background.
+    /// The capacity to allocate for `count` elements of `stride` bytes so that the allocation, with
+    /// the array's and the allocator's headers, fills whole 2 MiB pages: glibc then maps exactly that
+    /// length (`useMappedAllocations`), Linux places an anonymous mapping whose length is a multiple
+    /// of 2 MiB on a 2 MiB boundary, and every page of the buffer can be a huge one. A buffer placed
+    /// anywhere else has a partial 2 MiB page at each end, faulted in 4 KiB at a time: about 512
+    /// faults a buffer, the larger part of a one-shot solve's faults.
+    static func capacity(count: Int, stride: Int) -> Int {
+        guard stride > 0, count >= threshold / stride else { return count }
+        let pages = (arrayHeader + count * stride + allocatorOverhead + hugePage - 1) / hugePage
+        return Swift.max(count, (pages * hugePage - allocatorOverhead - arrayHeader) / stride)
+    }
+
+    /// Marks the 2 MiB pages of `bytes` bytes at `start` for huge pages: all of them, from the 2 MiB
+    /// boundary just before `start`, when the buffer begins within a page of one (a mapping of its
+    /// own, laid out by `capacity`), else the whole ones inside it. Call it before the memory is first
+    /// written: advice on pages already present changes nothing until the kernel merges them in the
+    /// background.
     static func adviseHugePages(_ start: UnsafeMutableRawPointer, bytes: Int) {
         #if os(Linux)
         guard bytes >= threshold else { return }
-        let address = UInt(bitPattern: start)
-        let first = (address + UInt(hugePage - 1)) & ~UInt(hugePage - 1)
-        let end = (address + UInt(bytes)) & ~UInt(hugePage - 1)
+        let address = UInt(bitPattern: start), mask = UInt(hugePage - 1), page = UInt(4096)
+        let boundary = address & ~mask
+        let ownMapping = address - boundary < page
+        let first = ownMapping ? boundary : (address + mask) & ~mask
+        let end = ownMapping ? (address + UInt(bytes) + mask) & ~mask : (address + UInt(bytes)) & ~mask
         guard end > first, let aligned = UnsafeMutableRawPointer(bitPattern: first) else { return }
         _ = madvise(aligned, Int(end - first), MADV_HUGEPAGE)
+        // The allocator wrote its header into the first 2 MiB page before the advice, so that page is
+        // already there in 4 KiB pages and would stay so (512 faults): MADV_COLLAPSE (Linux 6.1; 25 in
+        // every architecture's headers) makes it one huge page now. Older kernels refuse it; nothing changes.
+        if ownMapping { _ = madvise(aligned, hugePage, 25) }
         #endif
+    }
+
+    /// Makes glibc map every allocation of 1 MiB or more on its own, as `capacity` expects, instead of
+    /// raising that threshold to the size of each mapped block freed (its default), after which
+    /// blocks of that size come from the heap at any alignment. For a process that makes large
+    /// arrays (the CLI); call it before they are made.
+    public static func useMappedAllocations() {
+        _ = fp_malloc_map_threshold(1 << 20)
     }
 }
 
@@ -42,12 +75,13 @@ public func uninitializedBuffer<Element: BitwiseCopyable>(count: Int) -> [Elemen
 /// An array of `count` elements written by `initialize`, which must set every one of them; large ones
 /// are backed by huge pages where the kernel allows (`LargeBuffers`).
 public func largeArray<Element: BitwiseCopyable>(count: Int, initialize: (UnsafeMutableBufferPointer<Element>) throws -> Void) rethrows -> [Element] {
-    let count = Swift.max(count, 0)
-    return try [Element](unsafeUninitializedCapacity: count) { buffer, initialized in
+    let count = Swift.max(count, 0), stride = MemoryLayout<Element>.stride
+    let capacity = LargeBuffers.capacity(count: count, stride: stride)
+    return try [Element](unsafeUninitializedCapacity: capacity) { buffer, initialized in
         if let base = buffer.baseAddress {
-            LargeBuffers.adviseHugePages(UnsafeMutableRawPointer(base), bytes: count * MemoryLayout<Element>.stride)
+            LargeBuffers.adviseHugePages(UnsafeMutableRawPointer(base), bytes: capacity * stride)
         }
-        try initialize(buffer)
+        try initialize(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]))
         initialized = count
     }
 }

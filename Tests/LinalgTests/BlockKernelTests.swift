@@ -46,7 +46,9 @@ struct BlockKernelTests {
         var scattered: [Int] = []
         for vertex in stride(from: 5, to: 700, by: 3) { scattered += [3 * vertex, 3 * vertex + 1, 3 * vertex + 2] }
         let mixed: [Int] = [0, 1, 2, 40] + Array(500..<560) + [rowWidth - 1]
-        let selections: [[Int]] = [scattered, Array(100..<1900), mixed]
+        // Single values and pairs picked at random, ending on the row's last value: chunks of every kind.
+        let random = (0..<(rowWidth - 1)).filter { _ in Int.random(in: 0..<10, using: &rng) < 3 } + [rowWidth - 1]
+        let selections: [[Int]] = [scattered, Array(100..<1900), mixed, random, Array(scattered.dropFirst(7).dropLast(2))]
         for buffer in [ByteBuffer(bytes), try ByteBuffer.map(path: path)] {
             for indices in selections {
                 let runs = try #require(CoordinateRuns(ascending: indices))

@@ -14,6 +14,13 @@ void fp_decode_f32_be(const void *source, float *destination, size_t count);
 void fp_decode_f32_be_runs(const void *source, int64_t first, int64_t end, const int64_t *starts, const int64_t *lengths,
                            size_t runs, float *destination, size_t capacity);
 
+/// Decodes the values of `span` 4-byte big-endian floats at `source` whose bits are set in `masks`
+/// (bit j of `masks[k]` for value 16k + j; ⌈span / 16⌉ of them, no bit past `span`) into
+/// `destination`, packed in order; `capacity` floats may be written there (≥ the bits set). With
+/// AVX-512, a compress per sixteen values; else one value at a time. Level 2 (`fp_kernels_level`) only
+/// is faster than `fp_decode_f32_be_runs` for short runs.
+void fp_decode_f32_be_masked(const void *source, size_t span, const uint16_t *masks, float *destination, size_t capacity);
+
 /// Folds the first bytes of `data` (`length` of them) for CRC-32 (zip's): returns how many it took (a
 /// multiple of 16, at least 64) and leaves in `remainder` 16 bytes whose CRC, from a zero state, is the
 /// raw CRC of those bytes from `state` (the complement of zlib's running value). Returns 0 when
@@ -29,6 +36,10 @@ size_t fp_crc32_fold(const uint8_t *data, size_t length, uint32_t state, uint8_t
 int64_t fp_bounded_quadratic_solve(const double *h, size_t n, const double *q, const double *upper, double *x, uint8_t *status,
                                    double *lastUpper, int32_t *free, size_t *freeCount, double *factor, double *rhs, double *solution,
                                    int32_t *scratch);
+
+/// glibc's `mallopt(M_MMAP_THRESHOLD, bytes)`: allocations of `bytes` or more are mapped on their own,
+/// and the threshold stays where it is set. Returns 1 when glibc took it, 0 otherwise (or elsewhere).
+int fp_malloc_map_threshold(size_t bytes);
 
 /// `snprintf(buffer, size, format, value)` for one double conversion, callable from Swift (which
 /// cannot call variadic C functions). Returns what snprintf returns.

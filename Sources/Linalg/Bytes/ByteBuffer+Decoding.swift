@@ -177,6 +177,15 @@ extension ByteBuffer {
     /// decoding stays vectorised however the selection is fragmented.
     private static func decodeSelected(_ bytes: UnsafeRawPointer, first: Int, rowWidth: Int, runs: CoordinateRuns, width: Int, order: ByteOrder,
                                        into out: UnsafeMutablePointer<Float>, capacity: Int) {
+        if width == 4, order == .bigEndian, runs.isFragmented, fp_kernels_level() >= 2 {
+            // A frontal mask out of Maya caches: sixteen values swapped and compressed at a time.
+            runs.chunkMasks.withUnsafeBufferPointer { masks in
+                guard let m = masks.baseAddress else { return }
+                // Room for the selection alone: nothing past it is written, whatever `capacity` allows.
+                fp_decode_f32_be_masked(bytes, rowWidth - first, m, out, runs.count)
+            }
+            return
+        }
         if width == 4, order == .bigEndian, MemoryLayout<Int>.size == 8 {
             // Maya caches: each run swapped straight into place.
             runs.starts.withUnsafeBufferPointer { starts in

@@ -1,0 +1,59 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+@testable import Linalg
+
+@Suite("Threads: parts spread from inside other work, and large buffers laid out on 2 MiB pages")
+struct ThreadingTests {
+    /// Every part runs once; parts other than 0 run on other threads even when the caller is itself
+    /// one of `concurrentPerform`'s iterations, where a nested `concurrentPerform` would keep them all
+    /// on the calling thread.
+    @Test func partsSpreadFromInsideConcurrentPerform() {
+        let runs = Mutex<[Int: Int]>([:]), otherThread = Mutex<[Bool]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { _ in
+            let caller = pthread_self()
+            forEachPart(3) { part in
+                runs.withLock { $0[part, default: 0] += 1 }
+                if part > 0 { otherThread.withLock { $0.append(pthread_equal(pthread_self(), caller) == 0) } }
+            }
+        }
+        #expect(runs.withLock { $0 } == [0: 2, 1: 2, 2: 2])
+        #expect(otherThread.withLock { $0 }.count == 4)
+        #expect(otherThread.withLock { $0 }.allSatisfy { $0 })
+    }
+
+    @Test func noPartsOrOne() {
+        let count = Mutex(0)
+        forEachPart(0) { _ in count.withLock { $0 += 1 } }
+        #expect(count.withLock { $0 } == 0)
+        forEachPart(1) { part in count.withLock { $0 += 1 + part } }
+        #expect(count.withLock { $0 } == 1)
+    }
+
+    /// The capacity fills whole 2 MiB pages with the array's and the allocator's headers, and is
+    /// left alone below the threshold.
+    @Test func capacityFillsWholeHugePages() {
+        let page = LargeBuffers.hugePage
+        #expect(LargeBuffers.capacity(count: 1000, stride: 4) == 1000)
+        for (count, stride) in [(1 << 20, 4), (1_734_000, 4), (9 << 20, 4), (600_000, 8), (2_000_001, 8)] {
+            let capacity = LargeBuffers.capacity(count: count, stride: stride)
+            let allocated = LargeBuffers.arrayHeader + capacity * stride + LargeBuffers.allocatorOverhead
+            #expect(capacity >= count)
+            #expect(allocated % page == 0 || allocated % page > page - stride, "count \(count): \(allocated % page) bytes into the last page")
+            #expect(allocated - count * stride < page + LargeBuffers.arrayHeader + LargeBuffers.allocatorOverhead)
+        }
+    }
+
+    /// A large array holds `count` initialised elements whatever capacity backs it.
+    @Test func largeArrayHoldsItsCount() {
+        let values: [Float] = largeArray(count: 1_500_000) { buffer in
+            for i in buffer.indices { buffer[i] = Float(i % 977) }
+        }
+        #expect(values.count == 1_500_000)
+        #expect(values.capacity >= LargeBuffers.capacity(count: 1_500_000, stride: 4))
+        #expect(values[1_499_999] == Float(1_499_999 % 977))
+        let scratch: [Double] = uninitializedBuffer(count: 700_000)
+        #expect(scratch.count == 700_000)
+    }
+}
