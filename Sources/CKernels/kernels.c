@@ -3,9 +3,6 @@
 #include "ckernels.h"
 #include <stdio.h>
 #include <string.h>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -160,15 +157,6 @@ void fp_decode_f32_be_masked(const void *source, size_t span, const uint16_t *ma
         decode_be_scalar(bytes + 4 * i, destination + written, 1);
         written++;
     }
-}
-
-int fp_malloc_map_threshold(size_t bytes) {
-#if defined(__GLIBC__)
-    return mallopt(M_MMAP_THRESHOLD, (int)bytes);
-#else
-    (void)bytes;
-    return 0;
-#endif
 }
 
 int fp_format_double(char *buffer, size_t size, const char *format, double value) {

@@ -26,7 +26,6 @@ struct FacePrep: ParsableCommand {
     static func main() {
         // Before any work: OpenBLAS's workers would otherwise spin through the first 0.1 s of every run.
         ComputeThreads.keepOpenBLASSingleThreaded()
-        LargeBuffers.useMappedAllocations()
         let command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -15,10 +15,11 @@ import Synchronization
 /// last shot of a run splits its blocks over the cores the others have left (on a Claire-size solve
 /// the last 75 ms ran on one core of two).
 ///
-/// The lanes are blocks on the global queue, not `concurrentPerform`'s iterations: libdispatch runs a
-/// `concurrentPerform` nested in one of several iterations on the calling thread alone, which would
-/// keep the kernels single-threaded however many cores are left. A `parallelMap` called from inside a
-/// lane maps its items on that lane's thread, one after another.
+/// The lanes are `concurrentPerform`'s iterations, so work that spreads itself with a nested
+/// `concurrentPerform` stays on its lane (libdispatch runs it on the calling thread). The solve's
+/// kernels split with `forEachPart`, which does spread, by `ComputeThreads.count`: one part each
+/// while the lanes fill the cores, more once they have been widened. A `parallelMap` called from
+/// inside a lane maps its items on that lane's thread, one after another.
 public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = nil, _ transform: @Sendable (T) -> R) -> [R] {
     if LaneMarker.isInsideLane { return items.map(transform) }
     let threads = ComputeThreads.count
@@ -27,7 +28,7 @@ public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], workers: Int? = 
     defer { ComputeThreads.count = threads }
     let results = Mutex<[Int: R]>([:])
     let next = Atomic<Int>(0), running = Atomic<Int>(0)
-    forEachPart(inFlight) { _ in
+    DispatchQueue.concurrentPerform(iterations: inFlight) { _ in
         LaneMarker.isInsideLane = true
         defer { LaneMarker.isInsideLane = false }
         while true {

@@ -120,7 +120,7 @@ public struct CentredProjection: Sendable {
                                 return
                             }
                             let shared = UncheckedSendable((values, out, packed, neutral, at))
-                            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                            forEachPart(parts) { part in
                                 // Each part owns its own rows of `out`.
                                 let (values, out, packed, neutral, at) = shared.value
                                 // Cut at multiples of six frames (the pair kernel's height): 58 frames split 30/28, where

@@ -1,4 +1,3 @@
-import CKernels
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -12,7 +11,7 @@ import Glibc
 /// zeroing itself. Linux hands out transparent huge pages to ranges marked `MADV_HUGEPAGE` when its
 /// policy is `madvise` (Debian's default), one fault per 2 MiB. Where the kernel has no such pages,
 /// the advice is ignored and nothing else changes.
-public enum LargeBuffers {
+enum LargeBuffers {
     /// Below this an array holds no whole 2 MiB page worth asking for.
     static let threshold = 4 << 20
     static let hugePage = 2 << 20
@@ -22,11 +21,13 @@ public enum LargeBuffers {
     static let allocatorOverhead = 64
 
     /// The capacity to allocate for `count` elements of `stride` bytes so that the allocation, with
-    /// the array's and the allocator's headers, fills whole 2 MiB pages: glibc then maps exactly that
-    /// length (`useMappedAllocations`), Linux places an anonymous mapping whose length is a multiple
-    /// of 2 MiB on a 2 MiB boundary, and every page of the buffer can be a huge one. A buffer placed
-    /// anywhere else has a partial 2 MiB page at each end, faulted in 4 KiB at a time: about 512
-    /// faults a buffer, the larger part of a one-shot solve's faults.
+    /// the array's and the allocator's headers, fills whole 2 MiB pages: glibc, when it maps the
+    /// allocation on its own (above its threshold, which it raises to the size of each mapped block
+    /// freed, so blocks freed and made again come from its heap instead), maps exactly that length,
+    /// Linux places an anonymous mapping whose length is a multiple of 2 MiB on a 2 MiB boundary, and
+    /// every page of the buffer can be a huge one. A buffer placed anywhere else has a partial 2 MiB
+    /// page at each end, faulted in 4 KiB at a time: about 512 faults a buffer, the larger part of a
+    /// one-shot solve's faults.
     static func capacity(count: Int, stride: Int) -> Int {
         guard stride > 0, count >= threshold / stride else { return count }
         let pages = (arrayHeader + count * stride + allocatorOverhead + hugePage - 1) / hugePage
@@ -53,14 +54,6 @@ public enum LargeBuffers {
         // every architecture's headers) makes it one huge page now. Older kernels refuse it; nothing changes.
         if ownMapping { _ = madvise(aligned, hugePage, 25) }
         #endif
-    }
-
-    /// Makes glibc map every allocation of 1 MiB or more on its own, as `capacity` expects, instead of
-    /// raising that threshold to the size of each mapped block freed (its default), after which
-    /// blocks of that size come from the heap at any alignment. For a process that makes large
-    /// arrays (the CLI); call it before they are made.
-    public static func useMappedAllocations() {
-        _ = fp_malloc_map_threshold(1 << 20)
     }
 }
 

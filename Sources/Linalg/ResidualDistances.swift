@@ -102,7 +102,7 @@ public struct ResidualDistances: Sendable {
                                         return
                                     }
                                     let shared = UncheckedSendable((values, weights, distances, packed, reference, poses, starts))
-                                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                                    forEachPart(parts) { part in
                                         // Each part owns its own rows of `distances`.
                                         let (values, weights, distances, packed, reference, poses, starts) = shared.value
                                         let first = rows * part / parts, end = rows * (part + 1) / parts

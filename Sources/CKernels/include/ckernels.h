@@ -37,10 +37,6 @@ int64_t fp_bounded_quadratic_solve(const double *h, size_t n, const double *q, c
                                    double *lastUpper, int32_t *free, size_t *freeCount, double *factor, double *rhs, double *solution,
                                    int32_t *scratch);
 
-/// glibc's `mallopt(M_MMAP_THRESHOLD, bytes)`: allocations of `bytes` or more are mapped on their own,
-/// and the threshold stays where it is set. Returns 1 when glibc took it, 0 otherwise (or elsewhere).
-int fp_malloc_map_threshold(size_t bytes);
-
 /// `snprintf(buffer, size, format, value)` for one double conversion, callable from Swift (which
 /// cannot call variadic C functions). Returns what snprintf returns.
 int fp_format_double(char *buffer, size_t size, const char *format, double value);

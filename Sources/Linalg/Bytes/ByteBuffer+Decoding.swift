@@ -86,7 +86,7 @@ extension ByteBuffer {
             }
             if parts == 1 { return decode(0..<rows.count, into: out) }
             let failures = Mutex<[Int]>([]), shared = UncheckedSendable(out)
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            forEachPart(parts) { part in
                 // Each part writes its own rows of `destination`.
                 let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
                 if let failed = decode(range, into: shared.value) { failures.withLock { $0.append(failed) } }
