@@ -11,12 +11,13 @@ public struct CoordinateRuns: Sendable, Equatable {
     /// One past the largest selected index.
     public let end: Int
     /// The selection between the first start and `end` as chunks of 16 indices, bit j of chunk k for
-    /// index `starts[0] + 16k + j`: for decoding a fragmented selection a chunk at a time.
+    /// index `starts[0] + 16k + j`, for decoding it a chunk at a time; empty unless `isFragmented`
+    /// (a whole row, made for every block of whole frames read, needs none).
     public let chunkMasks: [UInt16]
 
     /// Whether the runs are short enough (one every four chunks or more) that decoding by chunk masks
     /// beats a copy per run: a frontal mask of isolated vertices, not a whole row.
-    public var isFragmented: Bool { starts.count * 64 >= end - (starts.first ?? end) && starts.count > 1 }
+    public var isFragmented: Bool { !chunkMasks.isEmpty }
 
     /// The runs of `indices`, which must be ascending and distinct (nil otherwise).
     public init?(ascending indices: [Int]) {
@@ -48,8 +49,9 @@ public struct CoordinateRuns: Sendable, Equatable {
         chunkMasks = Self.masks(starts: starts, lengths: lengths, end: end)
     }
 
+    /// `chunkMasks` of these runs: empty when there are fewer than one run every four chunks.
     private static func masks(starts: [Int], lengths: [Int], end: Int) -> [UInt16] {
-        guard let first = starts.first else { return [] }
+        guard let first = starts.first, starts.count > 1, starts.count * 64 >= end - first else { return [] }
         var masks = [UInt16](repeating: 0, count: (end - first + 15) / 16)
         for (start, length) in zip(starts, lengths) {
             for index in (start - first)..<(start - first + length) { masks[index / 16] |= 1 << UInt16(index % 16) }
