@@ -113,6 +113,7 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                 try accumulation.add(&values, raw: raw.elements, rows: start..<(start + count))
                 start += count
             }
+            accumulation.recycle()
             return (accumulation.fit, accumulation.reconstruction)
         }
 
@@ -150,7 +151,11 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                 if reconstruction == nil {
                     // The distances straight from t, the weights and the packed deltas: no residual is stored.
                     let points = width / 3
-                    if distances.count < count * points { distances = uninitializedBuffer(count: count * points) }
+                    if distances.count < count * points {
+                        // From the pool: megabytes that a shot before this one already faulted in.
+                        ScratchPool.shared.give(distances)
+                        distances = ScratchPool.shared.take(count: count * points)
+                    }
                     try measure.residual.distances(of: values, rows: count, weights: weights, threads: ComputeThreads.count, into: &distances)
                     if let bad = tally.add(distances: distances, rows: count, firstRow: rows.lowerBound) {
                         throw nonFinite(bad)
@@ -166,6 +171,13 @@ public struct BlendshapeFit: Sendable, Codable, Equatable {
                 // values ← t − X·Δ: its distance from N is the one of t from N + X·Δ.
                 try gemm(rows: count, columns: width, inner: ka, weights, measure.activeDeltas, alpha: -1, beta: 1, into: &values)
                 if let bad = tally.add(values, rows: count, firstRow: rows.lowerBound) { throw nonFinite(bad) }
+            }
+
+            /// Gives the block buffers back to `ScratchPool` for the next shot's fit; call it once the last
+            /// block is added (`add` would take them again).
+            public mutating func recycle() {
+                ScratchPool.shared.give(distances)
+                distances = []
             }
 
             private func nonFinite(_ bad: (row: Int, point: Int)) -> Error {

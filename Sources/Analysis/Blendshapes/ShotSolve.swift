@@ -39,6 +39,7 @@ public enum ShotSolve {
         defer {
             ScratchPool.shared.give(selected)
             ScratchPool.shared.give(frames)
+            accumulation?.recycle()
         }
         var projections = [Double](repeating: 0, count: block * ka)
         var gemmSeconds = 0.0
