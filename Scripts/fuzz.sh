@@ -22,7 +22,7 @@ mkdir -p "$work"
 swift build -c release --scratch-path "$work/build" --product faceprep-fuzz \
     --sanitize fuzzer --sanitize address -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING 2>&1 | tail -n 2
 fuzzer="$work/build/release/faceprep-fuzz"
-swift build -c release --product faceprep 2>&1 | tail -n 1
+swift build -c release --static-swift-stdlib --product faceprep 2>&1 | tail -n 1
 faceprep=.build/release/faceprep
 
 # Seeds, one folder per target.
