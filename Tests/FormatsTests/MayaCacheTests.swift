@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Linalg
 @testable import Formats
 
 /// Maya caches assembled byte by byte from the format description, independent of FacePrep's writer.
@@ -145,5 +146,59 @@ struct MayaCacheTests {
         try write(MayaBytes.for4(), to: dir + "/shot.mc")
         let error = try #require(throws: FormatError.self) { try MayaCache.read(dir + "/shot.xml") }
         #expect(error.description.contains("4 frames") && error.description.contains("holds 3"))
+    }
+}
+
+@Suite("A cache read once for its sums and samples")
+struct CacheAccumulationTests {
+    /// 11 frames × 700 vertices, values over six orders of
+    /// magnitude so that a sum in any other order would round differently.
+    static let frames = 11, vertices = 700
+    static func values(_ f: Int) -> [Float] {
+        (0..<(vertices * 3)).map { i in
+            let x = Double((f * 7_919 + i * 104_729) % 1_000_003) / 1_000_003
+            return Float((x - 0.4) * pow(10, Double((i + f) % 7) - 3))
+        }
+    }
+
+    private func cache(nanAt: (frame: Int, value: Int)? = nil) throws -> (dir: String, frames: CacheFrames) {
+        let dir = try makeTemporaryDirectory()
+        var bytes = MayaBytes.group4("CACH", MayaBytes.chunk4("VRSN", MayaBytes.cstring("0.1")) + MayaBytes.chunk4("STIM", be32(0))
+                                        + MayaBytes.chunk4("ETIM", be32((Self.frames - 1) * 200)))
+        for f in 0..<Self.frames {
+            var values = Self.values(f)
+            if let nanAt, nanAt.frame == f { values[nanAt.value] = .nan }
+            bytes += MayaBytes.group4("MYCH", MayaBytes.chunk4("TIME", be32(f * 200)) + MayaBytes.chunk4("CHNM", MayaBytes.cstring("skinShape"))
+                                          + MayaBytes.chunk4("SIZE", be32(Self.vertices)) + MayaBytes.chunk4("FVCA", beFloats(values)))
+        }
+        try write(bytes, to: dir + "/shot.mc")
+        return (dir, try VertexCacheIO.frames(dir + "/shot.mc"))
+    }
+
+    @Test("sums equal frame-after-frame Double additions exactly; samples are the selected values")
+    func sumsAndSamples() throws {
+        let (dir, frames) = try cache()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let selection = [1, 2, 3, 50, 51, 52, 699]
+        let runs = try #require(CoordinateRuns(vertices: selection))
+        var sums: [Double] = [], sampled: [Float] = []
+        #expect(try frames.accumulate(into: &sums, sampling: runs, into: &sampled) == nil)
+        var expected = [Double](repeating: 0, count: Self.vertices * 3)
+        var expectedSamples: [Float] = []
+        for f in 0..<Self.frames {
+            let values = Self.values(f)
+            for i in values.indices { expected[i] += Double(values[i]) }
+            expectedSamples += selection.flatMap { v in (0..<3).map { values[3 * v + $0] } }
+        }
+        #expect(sums == expected)
+        #expect(sampled == expectedSamples)
+    }
+
+    @Test("a NaN stops the pass at its frame, inside the first group of frames or a later one", arguments: [(3, 17), (9, 2_099), (10, 0)])
+    func nonFinite(frame: Int, value: Int) throws {
+        let (dir, frames) = try cache(nanAt: (frame, value))
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var sums: [Double] = [], sampled: [Float] = []
+        #expect(try frames.accumulate(into: &sums, sampling: nil, into: &sampled) == frame)
     }
 }
