@@ -102,10 +102,12 @@ public struct ResidualDistances: Sendable {
                                         return
                                     }
                                     let shared = UncheckedSendable((values, weights, distances, packed, reference, poses, starts))
-                                    forEachPart(parts) { part in
-                                        // Each part owns its own rows of `distances`.
+                                    // Twelve rows a piece (two of the AVX-512 kernel's tiles), taken by whichever thread is
+                                    // free; each piece owns its own rows of `distances`. Every piece streams the packed
+                                    // deltas once, so pieces are not made smaller.
+                                    forEachPiece((rows + 11) / 12, workers: parts) { piece in
                                         let (values, weights, distances, packed, reference, poses, starts) = shared.value
-                                        let first = rows * part / parts, end = rows * (part + 1) / parts
+                                        let first = piece * 12, end = Swift.min(rows, first + 12)
                                         fp_residual_distances(values + first * 3 * points, end - first, points, packed, reference, poses, starts,
                                                               weights + first * columns, columns, level, distances + first * points)
                                     }

@@ -31,6 +31,29 @@ struct ThreadingTests {
         #expect(count.withLock { $0 } == 1)
     }
 
+    /// Every piece runs exactly once, on up to `workers` threads, and a worker held up takes fewer
+    /// pieces: while the first piece is held (until the other 39 are done, or 20 s), the other worker
+    /// takes every other piece. (A static split would have left 19 of them to the held worker.)
+    @Test func piecesRunOnceAndGoToTheFreeWorker() {
+        let runs = Mutex<[Int: Int]>([:]), byThread = Mutex<[UInt: Int]>([:])
+        forEachPiece(40, workers: 2) { piece in
+            if piece == 0 {
+                // Other tests may hold the global queue's threads for a while: wait for the second worker.
+                let deadline = Date().addingTimeInterval(20)
+                while runs.withLock({ $0.count }) < 39, Date() < deadline { usleep(1_000) }
+            }
+            runs.withLock { $0[piece, default: 0] += 1 }
+            byThread.withLock { $0[UInt(pthread_self()), default: 0] += 1 }
+        }
+        #expect(runs.withLock { $0 } == Dictionary(uniqueKeysWithValues: (0..<40).map { ($0, 1) }))
+        let shares = byThread.withLock { $0.values.sorted() }
+        #expect(shares == [1, 39], "pieces per thread: \(shares)")
+        let none = Mutex(0)
+        forEachPiece(0, workers: 2) { _ in none.withLock { $0 += 1 } }
+        forEachPiece(3, workers: 8) { _ in none.withLock { $0 += 1 } }
+        #expect(none.withLock { $0 } == 3)
+    }
+
     /// The capacity fills whole 2 MiB pages with the array's and the allocator's headers, and is
     /// left alone below the threshold.
     @Test func capacityFillsWholeHugePages() {

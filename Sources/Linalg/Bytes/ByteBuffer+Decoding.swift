@@ -86,9 +86,10 @@ extension ByteBuffer {
             }
             if parts == 1 { return decode(0..<rows.count, into: out) }
             let failures = Mutex<[Int]>([]), shared = UncheckedSendable(out)
-            forEachPart(parts) { part in
-                // Each part writes its own rows of `destination`.
-                let range = (rows.count * part / parts)..<(rows.count * (part + 1) / parts)
+            // Four rows a piece, taken by whichever thread is free: each piece writes its own rows.
+            let pieces = (rows.count + 3) / 4
+            forEachPiece(pieces, workers: parts) { piece in
+                let range = (piece * 4)..<Swift.min(rows.count, piece * 4 + 4)
                 if let failed = decode(range, into: shared.value) { failures.withLock { $0.append(failed) } }
             }
             return failures.withLock { $0.min() }
