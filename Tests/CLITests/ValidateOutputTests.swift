@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -16,7 +17,7 @@ struct ValidateOutputTests {
     func sarif() throws {
         let run = try CLI.run(["validate", Self.faulty, "--output-format", "sarif", "--quiet"])
         #expect(run.status == 1)
-        let file = NSTemporaryDirectory() + "faceprep-\(UUID().uuidString).sarif"
+        let file = temporaryPath("faceprep", extension: "sarif")
         try Data(run.stdout.utf8).write(to: URL(fileURLWithPath: file))
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -6,7 +6,7 @@ import TestSupport
 
 /// A small synthetic dataset written once per test run; each test works on its own copy.
 let templateDataset: String = {
-    let root = NSTemporaryDirectory() + "faceprep-template-\(UUID().uuidString)"
+    let root = temporaryPath("faceprep-template")
     var options = SynthesisOptions()
     options.shots = 6
     options.vertices = 400

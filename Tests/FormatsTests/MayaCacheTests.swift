@@ -151,8 +151,8 @@ struct MayaCacheTests {
 
 @Suite("A cache read once for its sums and samples")
 struct CacheAccumulationTests {
-    /// 11 frames × 700 vertices, values over six orders of
-    /// magnitude so that a sum in any other order would round differently.
+    /// 11 frames × 700 vertices, values over six orders of magnitude, so that a sum taken in any
+    /// other order would round differently.
     static let frames = 11, vertices = 700
     static func values(_ f: Int) -> [Float] {
         (0..<(vertices * 3)).map { i in
@@ -194,7 +194,7 @@ struct CacheAccumulationTests {
         #expect(sampled == expectedSamples)
     }
 
-    @Test("a NaN stops the pass at its frame, inside the first group of frames or a later one", arguments: [(3, 17), (9, 2_099), (10, 0)])
+    @Test("a NaN stops the pass at its frame: the first frame read, one inside, the last", arguments: [(0, 17), (6, 2_099), (10, 0)])
     func nonFinite(frame: Int, value: Int) throws {
         let (dir, frames) = try cache(nanAt: (frame, value))
         defer { try? FileManager.default.removeItem(atPath: dir) }

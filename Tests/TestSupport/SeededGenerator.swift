@@ -32,10 +32,33 @@ public func naiveProduct<S: LinalgScalar>(_ a: Matrix<S>, _ b: Matrix<S>, transp
 public func maxAbs(_ values: [Double]) -> Double { values.map(abs).max() ?? 0 }
 
 import Foundation
+import Synchronization
 
-/// A fresh empty directory under the system temporary directory, removed by the caller when done.
+/// Every directory `makeTemporaryDirectory` made in this process, removed when the process exits:
+/// many tests hand theirs to a helper or fail before their own clean-up, and dozens were left in
+/// /tmp after each run.
+private let madeDirectories = Mutex<[String]>([])
+private let removeMadeDirectoriesAtExit: Void = {
+    atexit {
+        for path in madeDirectories.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: path) }
+    }
+}()
+
+/// A fresh empty directory under the system temporary directory. The caller may remove it when done;
+/// whatever is left is removed when the test process exits.
 public func makeTemporaryDirectory(_ label: String = "faceprep-test") throws -> String {
+    _ = removeMadeDirectoriesAtExit
     let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    madeDirectories.withLock { $0.append(path) }
+    return path
+}
+
+/// A fresh path under the system temporary directory (nothing made there yet) for a file or a folder
+/// the caller writes; whatever is there when the test process exits is removed.
+public func temporaryPath(_ label: String = "faceprep-test", extension ext: String? = nil) -> String {
+    _ = removeMadeDirectoriesAtExit
+    let path = NSTemporaryDirectory() + "\(label)-\(UUID().uuidString)" + (ext.map { "." + $0 } ?? "")
+    madeDirectories.withLock { $0.append(path) }
     return path
 }
