@@ -12,7 +12,8 @@ struct BenchEndToEndCommand: EnvelopeCommand {
         5.8 GB) and is made once under ~/.cache/faceprep/bench (or --cache). The page cache is warmed with one cat, then \
         each command runs --repeat times as a child process of this binary: the median wall time, frames per second, peak \
         resident memory and the ratio to cat's time are reported. A one-shot dataset (--one-shot-frames) is solved \
-        10 times against --version for the fixed cost per shot beyond the binary's start. Peers, in the same run, when python3 with numpy and \
+        10 times against --version for the fixed cost per shot beyond the binary's start. --against OLD times a second build \
+        in the same run, each of its runs right after one of this binary's, and reports its medians and the ratio. Peers, in the same run, when python3 with numpy and \
         scipy is found: Benchmarks/read_numpy.py reads and averages every cache (validate's read), and \
         Benchmarks/solve_scipy.py solves the first --scipy-frames frames of a shot with scipy's BVLS.
         """,
@@ -34,12 +35,15 @@ struct BenchEndToEndCommand: EnvelopeCommand {
     @Flag(name: .long, help: "Skip the numpy and scipy peers.") var noPeers = false
     @Option(name: .long, help: "Time this faceprep binary instead of the running one (e.g. an earlier build, for before and after).", completion: .file())
     var faceprep: String?
+    @Option(name: .long, help: "Also time this faceprep binary (an earlier build), each of its runs right after one of the measured binary's: before and after under the same machine load.", completion: .file())
+    var against: String?
     @Option(name: .long, help: "The folder of the peer scripts.") var scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Benchmarks").path
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if let faceprep, !FileManager.default.isExecutableFile(atPath: faceprep) { throw ValidationError("--faceprep \(faceprep): not an executable file") }
+        if let against, !FileManager.default.isExecutableFile(atPath: against) { throw ValidationError("--against \(against): not an executable file") }
         guard shots >= 1, vertices >= 200, poses >= 1, voices >= 0, repetitions >= 1, scipyFrames >= 0, oneShotFrames >= 0 else {
             throw ValidationError("--shots ≥ 1, --vertices ≥ 200, --poses ≥ 1, --voices ≥ 0, --repeat ≥ 1, --scipy-frames ≥ 0, --one-shot-frames ≥ 0")
         }
@@ -62,20 +66,27 @@ struct BenchEndToEndCommand: EnvelopeCommand {
         options.executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
         if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { options.executable = resolved }
         if let faceprep { options.executable = faceprep }
+        options.baseline = against
         options.progress = { progress.update($0) }
         let result = try EndToEndBenchmark.run(options)
 
-        var rows = [["command", "wall s (median)", "best s", "frames/s", "peak MB", "× cat", "exit"]]
+        var rows = [["command", "wall s (median)", "best s", "frames/s", "peak MB", "× cat", "exit"] + (against == nil ? [] : ["against s", "÷ against"])]
         for m in [result.cat] + result.commands {
+            let baseline = m.baseline.map { [String(format: "%.3f", $0.seconds), String(format: "%.3f", $0.ratio)] } ?? (against == nil ? [] : ["", ""])
             rows.append([m.name, String(format: "%.3f", m.seconds), String(format: "%.3f", m.bestSeconds), String(format: "%.0f", m.framesPerSecond),
-                         String(format: "%.0f", m.peakMegabytes), String(format: "%.2f", m.ratioToCat), "\(m.status)"])
+                         String(format: "%.0f", m.peakMegabytes), String(format: "%.2f", m.ratioToCat), "\(m.status)"] + baseline)
         }
         var lines = [String(format: "%@: %d shots, %d frames, %d vertices, %.2f GB; median of %d runs, page cache warm; %@",
-                            result.dataset, result.shots, result.frames, result.vertices, Double(result.bytes) / 1e9, result.repetitions, options.executable),
+                            result.dataset, result.shots, result.frames, result.vertices, Double(result.bytes) / 1e9, result.repetitions, options.executable)
+                        + (against.map { "; against \($0), its runs alternating" } ?? ""),
                      Table.render(rows)]
         if let one = result.oneShot {
             lines.append(String(format: "one %d-frame shot: solve %.1f ms, %.1f ms beyond the binary's start and exit (--version %.1f ms); medians of %d",
                                 one.frames, one.solveSeconds * 1000, one.beyondStartSeconds * 1000, one.startSeconds * 1000, one.repetitions))
+            if let solve = one.baselineSolveSeconds, let beyond = one.baselineBeyondStartSeconds, let start = one.baselineStartSeconds {
+                lines.append(String(format: "  against: solve %.1f ms, %.1f ms beyond start (--version %.1f ms), runs alternating with the above",
+                                    solve * 1000, beyond * 1000, start * 1000))
+            }
         }
         for peer in result.peers {
             lines.append(String(format: "%@: %d frames in %.2f s = %.0f frames/s%@", peer.name, peer.frames, peer.seconds, peer.framesPerSecond,

@@ -264,6 +264,46 @@ struct CLIContractTests {
         #expect(try FileManager.default.attributesOfItem(atPath: marker)[.modificationDate] as? Date == made)
     }
 
+    @Test("bench e2e --against: the second binary's runs alternate with the first's; its medians and the ratio are reported")
+    func benchAgainst() throws {
+        let dir = try makeTemporaryDirectory("faceprep-bench")
+        let log = dir + "/runs.log"
+        // Two wrappers around the built binary that log each run's first argument, so the order is seen.
+        func wrapper(_ tag: String) throws -> String {
+            let path = dir + "/\(tag).sh"
+            try "#!/bin/sh\necho \"\(tag) $1\" >> '\(log)'\nexec '\(CLI.binary)' \"$@\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(chmod(path, 0o755) == 0)
+            return path
+        }
+        let measured = try wrapper("A"), baseline = try wrapper("B")
+        let run = try CLI.run(["bench", "e2e", "--shots", "2", "--vertices", "300", "--poses", "8", "--shot-frames", "20-24", "--voices", "1",
+                               "--repeat", "2", "--one-shot-frames", "12", "--no-peers", "--cache", dir + "/cache",
+                               "--faceprep", measured, "--against", baseline, "--json", "--quiet"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 * (5 * 2 + 2 * 10), "\(lines)")
+        for i in stride(from: 0, to: lines.count - 1, by: 2) {
+            #expect(lines[i].hasPrefix("A ") && lines[i + 1] == "B " + lines[i].dropFirst(2), "runs \(i), \(i + 1): \(lines[i]), \(lines[i + 1])")
+        }
+        #expect(lines.filter { $0 == "A validate" }.count == 2 && lines.filter { $0 == "B --version" }.count == 10)
+        let results = try #require(try run.json()["results"] as? [String: Any])
+        #expect(results["baseline"] as? String == baseline)
+        for command in try #require(results["commands"] as? [[String: Any]]) {
+            let seconds = try #require(command["seconds"] as? Double)
+            let against = try #require(command["baseline"] as? [String: Any])
+            let baselineSeconds = try #require(against["seconds"] as? Double), ratio = try #require(against["ratio"] as? Double)
+            #expect(baselineSeconds > 0 && abs(ratio - seconds / baselineSeconds) < 1e-9 && against["status"] as? Int == 0)
+        }
+        let one = try #require(results["oneShot"] as? [String: Any])
+        let solve = try #require(one["baselineSolveSeconds"] as? Double), start = try #require(one["baselineStartSeconds"] as? Double)
+        #expect(solve > start && abs((one["baselineBeyondStartSeconds"] as? Double ?? 0) - (solve - start)) < 1e-12)
+        // Without --against nothing of the kind is reported.
+        let plain = try CLI.run(["bench", "e2e", "--shots", "2", "--vertices", "300", "--poses", "8", "--shot-frames", "20-24", "--voices", "1",
+                                 "--repeat", "1", "--one-shot-frames", "0", "--no-peers", "--cache", dir + "/cache", "--json", "--quiet"])
+        let plainResults = try #require(try plain.json()["results"] as? [String: Any])
+        #expect(plainResults["baseline"] == nil && (plainResults["commands"] as? [[String: Any]])?.allSatisfy { $0["baseline"] == nil } == true)
+    }
+
     @Test("guidance: did you mean a shot or a rule; a path one level too deep; JSON errors with line and column")
     func guidance() throws {
         let shot = try CLI.run(["head", Self.fixtures.clean, "--shot", "shot01"])

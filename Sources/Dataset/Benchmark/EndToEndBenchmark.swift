@@ -22,6 +22,10 @@ public enum EndToEndBenchmark {
         public var cacheFolder: String?
         /// The faceprep binary to run (the running one by default).
         public var executable = CommandLine.arguments.first ?? "faceprep"
+        /// A second faceprep binary (an earlier build) timed in the same run, each of its runs right
+        /// after one of `executable`'s: before and after under the same load, on a machine whose speed
+        /// drifts by more than most changes between two runs made minutes apart.
+        public var baseline: String?
         /// Runs of each command; the median is reported.
         public var repetitions = 3
         /// Folder holding `read_numpy.py` and `solve_scipy.py`; nil skips the peers.
@@ -47,6 +51,19 @@ public enum EndToEndBenchmark {
         public let ratioToCat: Double
         /// Exit status of the last run (0 clean, 1 findings).
         public let status: Int32
+        /// The baseline binary's runs of the same command, alternating with these; nil without one.
+        public let baseline: BaselineRuns?
+    }
+
+    /// The baseline binary's runs of one command.
+    public struct BaselineRuns: Sendable, Codable {
+        /// Median of the repetitions, seconds.
+        public let seconds: Double
+        public let bestSeconds: Double
+        public let peakMegabytes: Double
+        public let status: Int32
+        /// The measured binary's median ÷ this median: below 1 when it is faster.
+        public let ratio: Double
     }
 
     public struct Peer: Sendable, Codable {
@@ -69,6 +86,10 @@ public enum EndToEndBenchmark {
         /// `solveSeconds − startSeconds`.
         public let beyondStartSeconds: Double
         public let repetitions: Int
+        /// The same three for the baseline binary, its runs alternating with these; nil without one.
+        public let baselineSolveSeconds: Double?
+        public let baselineStartSeconds: Double?
+        public let baselineBeyondStartSeconds: Double?
     }
 
     public struct Result: Sendable, Codable {
@@ -83,6 +104,8 @@ public enum EndToEndBenchmark {
         public let peers: [Peer]
         /// Nil when skipped.
         public let oneShot: OneShot?
+        /// The baseline binary, when one was timed alongside.
+        public let baseline: String?
     }
 
     public static func run(_ options: Options) throws -> Result {
@@ -98,21 +121,32 @@ public enum EndToEndBenchmark {
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
 
-        /// `repetitions` runs of `executable`, as child processes.
-        func timedRuns(_ name: String, _ executable: String, _ arguments: [String], repetitions: Int) throws -> [MeasuredRun] {
-            try (1...max(1, repetitions)).map { repetition in
+        /// `repetitions` runs of `executable`, as child processes, and as many of `baseline` when given,
+        /// one right after each.
+        func timedRuns(_ name: String, _ executable: String, _ arguments: [String], repetitions: Int,
+                       baseline: String? = nil) throws -> (runs: [MeasuredRun], baseline: [MeasuredRun]) {
+            var runs: [MeasuredRun] = [], baselineRuns: [MeasuredRun] = []
+            for repetition in 1...max(1, repetitions) {
                 options.progress("bench e2e: \(name) \(repetition)/\(repetitions)")
-                return try MeasuredRun.run(executable, arguments)
+                runs.append(try MeasuredRun.run(executable, arguments))
+                if let baseline { baselineRuns.append(try MeasuredRun.run(baseline, arguments)) }
             }
+            return (runs, baselineRuns)
         }
         func medianSeconds(_ runs: [MeasuredRun]) -> Double { runs.map(\.seconds).sorted()[runs.count / 2] }
 
-        func measure(_ name: String, _ executable: String, _ arguments: [String], catSeconds: Double?) throws -> Measurement {
-            let runs = try timedRuns(name, executable, arguments, repetitions: options.repetitions)
+        func measure(_ name: String, _ executable: String, _ arguments: [String], catSeconds: Double?, baseline: String? = nil) throws -> Measurement {
+            let (runs, baselineRuns) = try timedRuns(name, executable, arguments, repetitions: options.repetitions, baseline: baseline)
             let median = medianSeconds(runs)
+            let against = baselineRuns.isEmpty ? nil : medianSeconds(baselineRuns)
             return Measurement(name: name, arguments: arguments, seconds: median, bestSeconds: runs.map(\.seconds).min() ?? median, framesPerSecond: Double(frames) / median,
                                peakMegabytes: Double(runs.map(\.peakBytes).max() ?? 0) / 1_048_576,
-                               ratioToCat: median / (catSeconds ?? median), status: runs.last?.status ?? -1)
+                               ratioToCat: median / (catSeconds ?? median), status: runs.last?.status ?? -1,
+                               baseline: against.map { against in
+                                   BaselineRuns(seconds: against, bestSeconds: baselineRuns.map(\.seconds).min() ?? against,
+                                                peakMegabytes: Double(baselineRuns.map(\.peakBytes).max() ?? 0) / 1_048_576,
+                                                status: baselineRuns.last?.status ?? -1, ratio: median / against)
+                               })
         }
 
         options.progress("bench e2e: warming the page cache")
@@ -126,7 +160,11 @@ public enum EndToEndBenchmark {
             ("solve", ["solve", dataset, "--out", scratch + "/solve", "--quiet"]),
             ("solve --fit mask", ["solve", dataset, "--out", scratch + "/solve-mask", "--fit", "mask", "--quiet"]),
         ]
-        let measured = try commands.map { try measure($0.0, faceprep, $0.1, catSeconds: cat.seconds) }
+        let measured = try commands.map { command -> Measurement in
+            // The page cache again before each command: this machine's host takes pages back now and then.
+            _ = try MeasuredRun.run("cat", files)
+            return try measure(command.0, faceprep, command.1, catSeconds: cat.seconds, baseline: options.baseline)
+        }
 
         var oneShot: OneShot?
         if options.oneShotFrames > 0 {
@@ -138,10 +176,15 @@ public enum EndToEndBenchmark {
             let one = try prepare(single)
             _ = try MeasuredRun.run("cat", try allFiles(one))
             let repetitions = max(10, options.repetitions)
-            let start = medianSeconds(try timedRuns("process start", faceprep, ["--version"], repetitions: repetitions))
-            let solve = medianSeconds(try timedRuns("one-shot solve", faceprep, ["solve", one, "--out", scratch + "/one", "--quiet"], repetitions: repetitions))
+            let starts = try timedRuns("process start", faceprep, ["--version"], repetitions: repetitions, baseline: options.baseline)
+            let solves = try timedRuns("one-shot solve", faceprep, ["solve", one, "--out", scratch + "/one", "--quiet"], repetitions: repetitions,
+                                       baseline: options.baseline)
+            let start = medianSeconds(starts.runs), solve = medianSeconds(solves.runs)
+            let baselineStart = starts.baseline.isEmpty ? nil : medianSeconds(starts.baseline)
+            let baselineSolve = solves.baseline.isEmpty ? nil : medianSeconds(solves.baseline)
             oneShot = OneShot(frames: options.oneShotFrames, solveSeconds: solve, startSeconds: start, beyondStartSeconds: solve - start,
-                              repetitions: repetitions)
+                              repetitions: repetitions, baselineSolveSeconds: baselineSolve, baselineStartSeconds: baselineStart,
+                              baselineBeyondStartSeconds: baselineSolve.flatMap { solve in baselineStart.map { solve - $0 } })
         }
 
         var peers: [Peer] = []
@@ -165,7 +208,7 @@ public enum EndToEndBenchmark {
             }
         }
         return Result(dataset: dataset, shots: layout.skin.count, frames: frames, vertices: options.synthesis.vertices, bytes: bytes,
-                      repetitions: options.repetitions, cat: cat, commands: measured, peers: peers, oneShot: oneShot)
+                      repetitions: options.repetitions, cat: cat, commands: measured, peers: peers, oneShot: oneShot, baseline: options.baseline)
     }
 
     /// The cached dataset for these options, made (in a sibling folder, then renamed) when missing.
