@@ -37,7 +37,8 @@ public func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
 public func forEachPiece(_ pieces: Int, workers: Int, _ body: (Int) -> Void) {
     guard pieces > 0 else { return }
     let next = Atomic<Int>(0)
-    forEachPart(Swift.min(workers, pieces)) { _ in
+    // At least one worker, so that every piece runs whatever `workers` says.
+    forEachPart(Swift.max(1, Swift.min(workers, pieces))) { _ in
         while true {
             let piece = next.wrappingAdd(1, ordering: .relaxed).oldValue
             guard piece < pieces else { return }

@@ -51,7 +51,8 @@ struct ThreadingTests {
         let none = Mutex(0)
         forEachPiece(0, workers: 2) { _ in none.withLock { $0 += 1 } }
         forEachPiece(3, workers: 8) { _ in none.withLock { $0 += 1 } }
-        #expect(none.withLock { $0 } == 3)
+        forEachPiece(2, workers: 0) { _ in none.withLock { $0 += 1 } }
+        #expect(none.withLock { $0 } == 5)
     }
 
     /// The capacity fills whole 2 MiB pages with the array's and the allocator's headers, and is

@@ -134,18 +134,23 @@ public enum EndToEndBenchmark {
             return (runs, baselineRuns)
         }
         func medianSeconds(_ runs: [MeasuredRun]) -> Double { runs.map(\.seconds).sorted()[runs.count / 2] }
+        /// What a row reports of some runs (at least one) of one command: median and best wall time,
+        /// peak memory, the last exit status. The same for the measured binary and the baseline.
+        func summary(_ runs: [MeasuredRun]) -> (seconds: Double, best: Double, peakMegabytes: Double, status: Int32) {
+            let median = medianSeconds(runs)
+            return (median, runs.map(\.seconds).min() ?? median, Double(runs.map(\.peakBytes).max() ?? 0) / 1_048_576, runs.last?.status ?? -1)
+        }
 
         func measure(_ name: String, _ executable: String, _ arguments: [String], catSeconds: Double?, baseline: String? = nil) throws -> Measurement {
             let (runs, baselineRuns) = try timedRuns(name, executable, arguments, repetitions: options.repetitions, baseline: baseline)
-            let median = medianSeconds(runs)
-            let against = baselineRuns.isEmpty ? nil : medianSeconds(baselineRuns)
-            return Measurement(name: name, arguments: arguments, seconds: median, bestSeconds: runs.map(\.seconds).min() ?? median, framesPerSecond: Double(frames) / median,
-                               peakMegabytes: Double(runs.map(\.peakBytes).max() ?? 0) / 1_048_576,
-                               ratioToCat: median / (catSeconds ?? median), status: runs.last?.status ?? -1,
-                               baseline: against.map { against in
-                                   BaselineRuns(seconds: against, bestSeconds: baselineRuns.map(\.seconds).min() ?? against,
-                                                peakMegabytes: Double(baselineRuns.map(\.peakBytes).max() ?? 0) / 1_048_576,
-                                                status: baselineRuns.last?.status ?? -1, ratio: median / against)
+            let measured = summary(runs)
+            let against = baselineRuns.isEmpty ? nil : summary(baselineRuns)
+            return Measurement(name: name, arguments: arguments, seconds: measured.seconds, bestSeconds: measured.best,
+                               framesPerSecond: Double(frames) / measured.seconds, peakMegabytes: measured.peakMegabytes,
+                               ratioToCat: measured.seconds / (catSeconds ?? measured.seconds), status: measured.status,
+                               baseline: against.map {
+                                   BaselineRuns(seconds: $0.seconds, bestSeconds: $0.best, peakMegabytes: $0.peakMegabytes, status: $0.status,
+                                                ratio: measured.seconds / $0.seconds)
                                })
         }
 
