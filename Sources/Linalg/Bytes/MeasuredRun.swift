@@ -2,14 +2,16 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A child process run to completion, with its wall time and peak resident memory. The peak is the
-/// child's own `VmHWM` (/proc/PID/status), sampled every 2 ms while it runs: `wait4`'s `ru_maxrss` would
-/// also count the parent's memory at the moment of the spawn, which Linux records at `execve`.
+/// A child process run to completion, with its wall time and peak memory. The peak is the largest
+/// `RssAnon` (/proc/PID/status) sampled every 2 ms while it runs: the memory the process allocated,
+/// without the pages of the files it maps, which are the page cache `cat` reads too (a mapped cache
+/// read whole would otherwise count as the process's own). `wait4`'s `ru_maxrss` would also count
+/// the parent's memory at the moment of the spawn, which Linux records at `execve`.
 public struct MeasuredRun: Sendable {
     /// Exit status (128 + signal when killed by one).
     public let status: Int32
     public let seconds: Double
-    /// Peak resident set, bytes.
+    /// Peak anonymous resident memory, bytes (sampled).
     public let peakBytes: Int
 
     /// Runs `executable` with `arguments`, stdout and stderr to /dev/null (or to `outputPath`).
@@ -44,7 +46,7 @@ public struct MeasuredRun: Sendable {
         let statusFile = open("/proc/\(pid)/status", O_RDONLY)
         defer { if statusFile >= 0 { close(statusFile) } }
         repeat {
-            if statusFile >= 0, let bytes = highWaterMark(statusFile) { peak = max(peak, bytes) }
+            if statusFile >= 0, let bytes = anonymousResident(statusFile) { peak = max(peak, bytes) }
         } while exited.wait(timeout: .now() + .milliseconds(2)) == .timedOut
         let seconds = Date().timeIntervalSince(started)
         let code = status.load(ordering: .relaxed)
@@ -52,12 +54,12 @@ public struct MeasuredRun: Sendable {
         return MeasuredRun(status: normal ? (code >> 8) & 0xFF : 128 + (code & 0x7F), seconds: seconds, peakBytes: peak)
     }
 
-    /// `VmHWM` from an open /proc/<pid>/status, bytes; nil once the process is gone.
-    private static func highWaterMark(_ file: Int32) -> Int? {
+    /// `RssAnon` from an open /proc/<pid>/status, bytes; nil once the process is gone.
+    private static func anonymousResident(_ file: Int32) -> Int? {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let count = buffer.withUnsafeMutableBytes { pread(file, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return nil }
-        let key = Array("VmHWM:".utf8)
+        let key = Array("RssAnon:".utf8)
         guard let start = (0...(max(0, count - key.count))).first(where: { buffer[$0..<($0 + key.count)].elementsEqual(key) }) else { return nil }
         var value = 0, index = start + key.count
         while index < count, buffer[index] == UInt8(ascii: " ") || buffer[index] == UInt8(ascii: "\t") { index += 1 }
