@@ -6,6 +6,10 @@ import Synchronization
 /// target's directory, which is then renamed over the target (atomic on POSIX file systems).
 public enum AtomicFile {
     private static let writtenCount = Mutex<Int>(0)
+    /// Folders already cleared of the temporaries of killed runs: once per folder per process.
+    private static let swept = Mutex<Set<String>>([])
+    /// Makes temporary names unique within this process.
+    private static let temporaries = Atomic<Int>(0)
 
     /// Files this process has written completely (renamed into place) so far: for a summary when a
     /// run is interrupted.
@@ -14,7 +18,7 @@ public enum AtomicFile {
     /// Writes `bytes` to `path`.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { temporary in
-            do { try Data(bytes).write(to: URL(fileURLWithPath: temporary)) } catch {
+            do { try NewFile.write(bytes, to: temporary) } catch {
                 throw FormatError.unreadable(path, "cannot write (\(OSReason.describe(error)))")
             }
         }
@@ -45,7 +49,7 @@ public enum AtomicFile {
         for file in files {
             let temporary = try temporaryPath(for: file.path)
             temporaries.append(temporary)
-            do { try Data(file.bytes).write(to: URL(fileURLWithPath: temporary)) } catch {
+            do { try NewFile.write(file.bytes, to: temporary) } catch {
                 throw FormatError.unreadable(file.path, "cannot write (\(OSReason.describe(error)))")
             }
         }
@@ -63,8 +67,9 @@ public enum AtomicFile {
         temporaries = []
     }
 
-    /// A temporary name beside `path` that carries this process's id (`.<name>.<pid>.<uuid>.tmp`),
-    /// after removing those a killed run left there (their process no longer exists).
+    /// A temporary name beside `path` that carries this process's id (`.<name>.<pid>.<token>.tmp`, the
+    /// token a count and a random number), after removing those a killed run left in that folder (their
+    /// process no longer exists; the folder is swept once per process).
     static func temporaryPath(for path: String) throws -> String {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
@@ -75,17 +80,18 @@ public enum AtomicFile {
         guard isDirectory.boolValue else {
             throw FormatError.unreadable(path, "cannot write: \(directory.path) is a file, not a folder (\(OSReason.posix(ENOTDIR)))")
         }
-        removeAbandonedTemporaries(of: url.lastPathComponent, in: directory.path)
-        return directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UUID().uuidString).tmp").path
+        if swept.withLock({ $0.insert(directory.path).inserted }) { removeAbandonedTemporaries(in: directory.path) }
+        let token = String(temporaries.add(1, ordering: .relaxed).newValue) + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+        return directory.appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(token).tmp").path
     }
 
-    /// Removes `.<name>.<pid>.<uuid>.tmp` files whose process has ended.
-    static func removeAbandonedTemporaries(of name: String, in directory: String) {
-        let prefix = "." + name + "."
+    /// Removes the `.<name>.<pid>.<token>.tmp` files of `directory` whose process has ended.
+    static func removeAbandonedTemporaries(in directory: String) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for entry in entries where entry.hasPrefix(prefix) && entry.hasSuffix(".tmp") {
-            let middle = entry.dropFirst(prefix.count).dropLast(4).split(separator: ".")
-            guard middle.count == 2, let pid = Int32(middle[0]) else { continue }
+        for entry in entries where entry.hasPrefix(".") && entry.hasSuffix(".tmp") {
+            // The name may hold dots; the pid and the token are the last two fields.
+            let fields = entry.dropFirst().dropLast(4).split(separator: ".", omittingEmptySubsequences: false)
+            guard fields.count >= 3, let pid = Int32(fields[fields.count - 2]), pid > 0 else { continue }
             if kill(pid, 0) == -1 && errno == ESRCH { try? FileManager.default.removeItem(atPath: directory + "/" + entry) }
         }
     }

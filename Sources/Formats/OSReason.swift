@@ -1,9 +1,11 @@
 import Foundation
+import Linalg
 
 /// The operating system's words for why a file operation failed, from the POSIX error beneath a
 /// Foundation error — "Permission denied", not a CocoaError dump.
 public enum OSReason {
     public static func describe(_ error: Error) -> String {
+        if let failure = error as? SystemCallFailure { return posix(failure.code) }
         let ns = error as NSError
         if ns.domain == NSPOSIXErrorDomain { return posix(Int32(ns.code)) }
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
