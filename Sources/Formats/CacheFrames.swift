@@ -36,7 +36,8 @@ public struct CacheFrames: Sendable {
     /// Values per frame, `3 × vertexCount`.
     public var valuesPerFrame: Int { vertexCount * 3 }
 
-    /// Decodes `frames` into `destination[0 ..< frames.count × valuesPerFrame]` (grown if needed).
+    /// Decodes `frames` into `destination[0 ..< frames.count × valuesPerFrame]` (grown if needed),
+    /// copying each frame out of the file with `pread` rather than through the mapping.
     public func decode(_ frames: Range<Int>, into destination: inout [Float]) throws {
         try decode(frames, selecting: CoordinateRuns(all: valuesPerFrame), into: &destination)
     }
@@ -68,10 +69,11 @@ public struct CacheFrames: Sendable {
         }
         if sums.count < stride { sums = [Double](repeating: 0, count: stride) }
         if sampled.count < frameCount * width { sampled = uninitializedBuffer(count: frameCount * width) }
+        var scratch: [UInt8] = []
         for frame in 0..<frameCount {
             let segment = segments[frame]
             guard let finite = segment.buffer.accumulateFloats(at: segment.offset, rowWidth: stride, as: segment.encoding, into: &sums,
-                                                               selecting: runs, into: &sampled, at: frame * width) else {
+                                                               selecting: runs, into: &sampled, at: frame * width, scratch: &scratch) else {
                 throw unreadable(frame)
             }
             if !finite { return frame }

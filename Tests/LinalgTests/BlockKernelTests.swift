@@ -54,8 +54,9 @@ struct BlockKernelTests {
                 let runs = try #require(CoordinateRuns(ascending: indices))
                 for row in 0..<2 {
                     var out = [Float](repeating: .nan, count: runs.count + 5)
+                    var scratch: [UInt8] = []
                     let ok = buffer.decodeFloats(at: header.count + row * rowWidth * width, rowWidth: rowWidth, selecting: runs,
-                                                 as: .float(bytes: width, order), into: &out, at: 2)
+                                                 as: .float(bytes: width, order), into: &out, at: 2, scratch: &scratch)
                     #expect(ok)
                     #expect(Array(out[2..<(2 + runs.count)]) == indices.map { values[row * rowWidth + $0] })
                     #expect(out[0].isNaN && out[1].isNaN && out[runs.count + 2].isNaN)   // nothing outside the slot
@@ -63,8 +64,9 @@ struct BlockKernelTests {
             }
             // Out of bounds: refused, nothing written.
             var out = [Float](repeating: 0, count: 4)
+            var scratch: [UInt8] = []
             let runs = try #require(CoordinateRuns(ascending: [0, 1]))
-            #expect(!buffer.decodeFloats(at: bytes.count - 4, rowWidth: 2, selecting: runs, as: .float(bytes: width, order), into: &out, at: 0))
+            #expect(!buffer.decodeFloats(at: bytes.count - 4, rowWidth: 2, selecting: runs, as: .float(bytes: width, order), into: &out, at: 0, scratch: &scratch))
             #expect(out == [0, 0, 0, 0])
         }
     }

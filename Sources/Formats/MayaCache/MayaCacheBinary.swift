@@ -50,9 +50,11 @@ struct MayaCacheBinary {
     }
 
     static func parse(_ buffer: ByteBuffer, path: String) throws -> MayaCacheBinary {
+        // Headers through a copied window: one per frame, far apart, each would fault in a page.
+        var reader = WindowedReader(buffer)
         func fail(_ offset: Int, _ problem: String) -> FormatError { FormatError(file: path, .byteOffset(offset), problem) }
 
-        guard let first = buffer.ascii(at: 0, count: 4) else {
+        guard let first = reader.ascii(at: 0, count: 4) else {
             throw fail(0, "file is \(buffer.count) bytes, too short for a Maya cache")
         }
         guard let container = IFFContainer(rawValue: first) else {
@@ -61,15 +63,15 @@ struct MayaCacheBinary {
 
         /// Reads the chunk header at `offset` and checks that it fits inside `limit`.
         func chunk(at offset: Int, limit: Int, context: String) throws -> Chunk {
-            guard offset + container.headerSize <= limit, let tag = buffer.ascii(at: offset, count: 4) else {
+            guard offset + container.headerSize <= limit, let tag = reader.ascii(at: offset, count: 4) else {
                 throw fail(offset, "\(context): ends inside a chunk header")
             }
             let size: Int
             if container == .for4 {
-                guard let s = buffer.uint32(at: offset + 4, .bigEndian) else { throw fail(offset + 4, "\(context): truncated size") }
+                guard let s = reader.uint32(at: offset + 4, .bigEndian) else { throw fail(offset + 4, "\(context): truncated size") }
                 size = Int(s)
             } else {
-                guard let s = buffer.uint64(at: offset + 8, .bigEndian) else { throw fail(offset + 8, "\(context): truncated size") }
+                guard let s = reader.uint64(at: offset + 8, .bigEndian) else { throw fail(offset + 8, "\(context): truncated size") }
                 guard let narrowed = Int(exactly: s), narrowed <= Int(Int32.max) * 1024 else {
                     throw fail(offset + 8, "\(context): chunk '\(tag)' claims \(s) bytes")
                 }
@@ -83,7 +85,7 @@ struct MayaCacheBinary {
         }
 
         func int32(_ c: Chunk, _ context: String) throws -> Int {
-            guard c.size >= 4, let v = buffer.int32(at: c.dataOffset, .bigEndian) else {
+            guard c.size >= 4, let v = reader.int32(at: c.dataOffset, .bigEndian) else {
                 throw fail(c.dataOffset, "\(context): '\(c.tag)' holds \(c.size) bytes, expected a 4-byte integer")
             }
             return Int(v)
@@ -94,7 +96,7 @@ struct MayaCacheBinary {
             guard g.tag == container.rawValue else {
                 throw fail(offset, "expected a \(container.rawValue) group, found '\(g.tag)'")
             }
-            guard g.size >= 4, let groupType = buffer.ascii(at: g.dataOffset, count: 4) else {
+            guard g.size >= 4, let groupType = reader.ascii(at: g.dataOffset, count: 4) else {
                 throw fail(g.dataOffset, "group is too short to hold its type")
             }
             guard groupType == type else { throw fail(g.dataOffset, "expected a \(type) group, found '\(groupType)'") }
@@ -108,7 +110,7 @@ struct MayaCacheBinary {
         while offset < header.children.upperBound {
             let c = try chunk(at: offset, limit: header.children.upperBound, context: "header")
             switch c.tag {
-            case "VRSN": version = String(decoding: (buffer.bytes(at: c.dataOffset, count: c.size) ?? []).prefix { $0 != 0 }, as: UTF8.self)
+            case "VRSN": version = String(decoding: (reader.bytes(at: c.dataOffset, count: c.size) ?? []).prefix { $0 != 0 }, as: UTF8.self)
             case "STIM": start = try int32(c, "header")
             case "ETIM": end = try int32(c, "header")
             default: throw fail(offset, "header: unknown tag '\(c.tag)' (expected VRSN, STIM, ETIM)")
@@ -132,9 +134,9 @@ struct MayaCacheBinary {
                 let c = try chunk(at: child, limit: frameGroup.children.upperBound, context: context)
                 switch c.tag {
                 case "TIME":
-                    if c.size == 8, let t = buffer.int64(at: c.dataOffset, .bigEndian) { time = Int(t) } else { time = try int32(c, context) }
+                    if c.size == 8, let t = reader.int64(at: c.dataOffset, .bigEndian) { time = Int(t) } else { time = try int32(c, context) }
                 case "CHNM":
-                    pendingName = buffer.zeroTerminatedText(at: c.dataOffset, count: c.size) ?? ""
+                    pendingName = reader.zeroTerminatedText(at: c.dataOffset, count: c.size) ?? ""
                 case "SIZE":
                     let n = try int32(c, context)
                     guard n >= 0 else { throw fail(c.dataOffset, "\(context): negative element count \(n)") }
