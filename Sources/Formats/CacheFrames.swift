@@ -69,11 +69,12 @@ public struct CacheFrames: Sendable {
         }
         if sums.count < stride { sums = [Double](repeating: 0, count: stride) }
         if sampled.count < frameCount * width { sampled = uninitializedBuffer(count: frameCount * width) }
+        let masks = runs?.rowMasks(width: stride)
         var scratch: [UInt8] = []
         for frame in 0..<frameCount {
             let segment = segments[frame]
             guard let finite = segment.buffer.accumulateFloats(at: segment.offset, rowWidth: stride, as: segment.encoding, into: &sums,
-                                                               selecting: runs, into: &sampled, at: frame * width, scratch: &scratch) else {
+                                                               selecting: runs, rowMasks: masks, into: &sampled, at: frame * width, scratch: &scratch) else {
                 throw unreadable(frame)
             }
             if !finite { return frame }

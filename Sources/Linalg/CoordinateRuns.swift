@@ -59,6 +59,17 @@ public struct CoordinateRuns: Sendable, Equatable {
         return masks
     }
 
+    /// The selection over a whole row of `width` values (≥ `end`) as chunks of 16 indices, bit j of
+    /// chunk k for index 16k + j, ⌈width / 16⌉ chunks: for a pass that reads every value of the row and
+    /// keeps the selected ones on the way (validate's sampled vertices).
+    public func rowMasks(width: Int) -> [UInt16] {
+        var masks = [UInt16](repeating: 0, count: (Swift.max(width, end) + 15) / 16)
+        for (start, length) in zip(starts, lengths) {
+            for index in start..<(start + length) { masks[index / 16] |= 1 << UInt16(index % 16) }
+        }
+        return masks
+    }
+
     /// The selected indices, ascending.
     public var indices: [Int] {
         var result: [Int] = []

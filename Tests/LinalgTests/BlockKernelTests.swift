@@ -22,6 +22,64 @@ struct BlockKernelTests {
         return bytes
     }
 
+    @Test("a row's sums and its selection in one pass (AVX-512) equal the two passes, at every kernel level; the one pass writes nothing outside the slot",
+          arguments: [ByteOrder.bigEndian, .littleEndian])
+    func sampledAccumulation(order: ByteOrder) throws {
+        var rng = SeededGenerator(seed: 9)
+        // 2,101 values: not a whole number of 16-value chunks, so the last chunk is short.
+        let rowWidth = 2_101, rows = 3
+        let values = (0..<(rows * rowWidth)).map { _ in Float.random(in: -1e4...1e4, using: &rng) * Float.random(in: 1e-6...1, using: &rng) }
+        let bytes = [UInt8](repeating: 1, count: 5) + encode(values, width: 4, order: order)
+        let path = try makeTemporaryDirectory() + "/rows.bin"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        var scattered: [Int] = [0]
+        for index in stride(from: 7, to: rowWidth, by: 5) { scattered.append(index) }
+        let selections: [[Int]] = [scattered, Array(1_000..<1_400), [rowWidth - 1], Array(0..<rowWidth)]
+        for buffer in [ByteBuffer(bytes), try ByteBuffer.map(path: path)] {
+            for indices in selections {
+                let runs = try #require(CoordinateRuns(ascending: indices))
+                let masks = runs.rowMasks(width: rowWidth)
+                #expect(masks.count == (rowWidth + 15) / 16)
+                var outcomes: [[Double]] = [], samples: [[Float]] = []
+                for (level, fused) in [(2, true), (1, true), (0, true), (2, false)] {
+                    VectorKernels.limit(level)
+                    defer { VectorKernels.limit(2) }
+                    var sums = [Double](repeating: 0, count: rowWidth)
+                    // Two sentinels either side of the slots.
+                    var out = [Float](repeating: .nan, count: rows * runs.count + 4), scratch: [UInt8] = []
+                    for row in 0..<rows {
+                        let finite = buffer.accumulateFloats(at: 5 + 4 * row * rowWidth, rowWidth: rowWidth, as: .float(bytes: 4, order), into: &sums,
+                                                             selecting: runs, rowMasks: fused ? masks : nil, into: &out, at: 2 + row * runs.count,
+                                                             scratch: &scratch)
+                        #expect(finite == true)
+                    }
+                    #expect(out[0].isNaN && out[1].isNaN, "level \(level)")
+                    // The one pass writes nothing past the selection; the two-pass decode may use room it is given.
+                    if level == 2, fused { #expect(out[out.count - 2].isNaN && out[out.count - 1].isNaN) }
+                    outcomes.append(sums)
+                    samples.append(Array(out[2..<(out.count - 2)]))
+                }
+                var expected = [Double](repeating: 0, count: rowWidth)
+                for row in 0..<rows { for i in 0..<rowWidth { expected[i] += Double(values[row * rowWidth + i]) } }
+                let picked = (0..<rows).flatMap { row in indices.map { values[row * rowWidth + $0] } }
+                for (sums, sampled) in zip(outcomes, samples) {
+                    #expect(sums == expected)
+                    #expect(sampled == picked)
+                }
+            }
+        }
+        // A NaN or an infinity anywhere, the short last chunk included, is reported.
+        for bad in [0, 1_234, rowWidth - 1] {
+            var poisoned = Array(values.prefix(rowWidth))
+            poisoned[bad] = bad == 0 ? .infinity : .nan
+            let row = ByteBuffer(encode(poisoned, width: 4, order: order))
+            let runs = try #require(CoordinateRuns(ascending: scattered))
+            var sums = [Double](repeating: 0, count: rowWidth), out = [Float](repeating: 0, count: runs.count), scratch: [UInt8] = []
+            #expect(row.accumulateFloats(at: 0, rowWidth: rowWidth, as: .float(bytes: 4, order), into: &sums, selecting: runs,
+                                         rowMasks: runs.rowMasks(width: rowWidth), into: &out, at: 0, scratch: &scratch) == false)
+        }
+    }
+
     @Test("runs of indices: starts, lengths, total, end and the indices back")
     func runs() throws {
         let runs = try #require(CoordinateRuns(ascending: [2, 3, 4, 9, 11, 12]))
@@ -32,7 +90,7 @@ struct BlockKernelTests {
         #expect(vertices.starts == [3, 15] && vertices.lengths == [6, 3])
     }
 
-    @Test("decoding a selection equals decoding the row and picking, from memory and through pread, every encoding",
+    @Test("decoding a selection equals decoding the row and picking, from memory and through the mapping, every encoding",
           arguments: [(4, ByteOrder.bigEndian), (4, .littleEndian), (8, .bigEndian), (8, .littleEndian)])
     func selectedDecoding(width: Int, order: ByteOrder) throws {
         var rng = SeededGenerator(seed: 5)

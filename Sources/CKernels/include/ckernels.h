@@ -98,6 +98,13 @@ void fp_residual_distances(const float *values, size_t rows, size_t points, cons
 /// are then not to be used).
 int fp_accumulate_f32(const void *source, size_t count, int bigEndian, double *sums);
 
+/// `fp_accumulate_f32`, and in the same pass the values that `masks` select (bit j of `masks[k]` for
+/// value 16k + j; ⌈count / 16⌉ masks) decoded to `destination`, packed in order; nothing is written
+/// past `destination[capacity − 1]` (capacity ≥ the selected count). One read of the row where
+/// validate had two (the sums, then the sampled vertices): AVX-512 when `fp_kernels_level()` is 2.
+int fp_accumulate_f32_sampled(const void *source, size_t count, int bigEndian, double *sums, const uint16_t *masks,
+                              float *destination, size_t capacity);
+
 /// The moments of a weighted rigid fit of each of `frameCount` frames of `coordinates` = 3N floats
 /// (`[F, N, 3]`): `moments[f·12 ..< f·12 + 12]` = H = Σ wᵢ qᵢ p'ᵢᵀ row-major, then Σ wᵢ qᵢ, and
 /// `norms[f]` = Σ wᵢ ‖qᵢ‖², all in Double. Per coordinate k = 3i + a: `wpx`/`wpy`/`wpz`[k] = wᵢ·p'ᵢ

@@ -135,17 +135,30 @@ extension ByteBuffer {
 
     /// Reads the row of `rowWidth` floats at `offset` once: adds every value to `sums[0 ..< rowWidth]`
     /// (Double) and decodes the values `runs` selects into `destination[destinationOffset...]`, as
-    /// `decodeFloats(at:rowWidth:selecting:…)` would. Returns nil when a range is out of bounds, the
+    /// `decodeFloats(at:rowWidth:selecting:…)` would. `rowMasks` (`runs.rowMasks(width: rowWidth)`, made
+    /// once for all rows) lets a CPU with AVX-512 do both in one pass over the row. Returns nil when a range is out of bounds, the
     /// encoding is not a 4- or 8-byte float or the file cannot be read; else whether every value of
     /// the row is finite (when not, `sums` holds garbage).
     public func accumulateFloats(at offset: Int, rowWidth: Int, as encoding: NumericEncoding, into sums: inout [Double],
-                                 selecting runs: CoordinateRuns?, into destination: inout [Float], at destinationOffset: Int,
-                                 scratch: inout [UInt8]) -> Bool? {
+                                 selecting runs: CoordinateRuns?, rowMasks: [UInt16]? = nil, into destination: inout [Float],
+                                 at destinationOffset: Int, scratch: inout [UInt8]) -> Bool? {
         guard case let .float(width, order) = encoding, width == 4 || width == 8, sums.count >= rowWidth,
               case let (total, overflow) = rowWidth.multipliedReportingOverflow(by: width), !overflow,
               contains(offset: offset, length: total), (runs?.end ?? 0) <= rowWidth,
               destinationOffset >= 0, destinationOffset <= destination.count - (runs?.count ?? 0) else { return nil }
         func pass(_ bytes: UnsafeRawPointer) -> Bool {
+            if width == 4, let runs, let rowMasks, rowMasks.count * 16 >= rowWidth, fp_kernels_level() >= 2 {
+                // The sums and the selection in one pass (the masks cover the row, so every selected value is written).
+                return sums.withUnsafeMutableBufferPointer { s in
+                    destination.withUnsafeMutableBufferPointer { all in
+                        rowMasks.withUnsafeBufferPointer { m in
+                            guard let base = s.baseAddress, let out = all.baseAddress, let masks = m.baseAddress else { return true }
+                            return fp_accumulate_f32_sampled(bytes, rowWidth, order == .bigEndian ? 1 : 0, base, masks, out + destinationOffset,
+                                                             Swift.min(all.count - destinationOffset, runs.count)) != 0
+                        }
+                    }
+                }
+            }
             let finite: Bool
             if width == 4 {
                 finite = sums.withUnsafeMutableBufferPointer { s in
