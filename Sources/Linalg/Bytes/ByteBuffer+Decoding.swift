@@ -135,10 +135,10 @@ extension ByteBuffer {
 
     /// Reads the row of `rowWidth` floats at `offset` once: adds every value to `sums[0 ..< rowWidth]`
     /// (Double) and decodes the values `runs` selects into `destination[destinationOffset...]`, as
-    /// `decodeFloats(at:rowWidth:selecting:…)` would. `rowMasks` (`runs.rowMasks(width: rowWidth)`, made
-    /// once for all rows) lets a CPU with AVX-512 do both in one pass over the row. Returns nil when a range is out of bounds, the
-    /// encoding is not a 4- or 8-byte float or the file cannot be read; else whether every value of
-    /// the row is finite (when not, `sums` holds garbage).
+    /// `decodeFloats(at:rowWidth:selecting:…)` would. `rowMasks` (`runs.rowMasks(width: rowWidth)`,
+    /// made once for all rows) lets a CPU with AVX-512 do both in one pass over the row. Returns nil
+    /// when a range is out of bounds, the encoding is not a 4- or 8-byte float or the file cannot be
+    /// read; else whether every value of the row is finite (when not, `sums` holds garbage).
     public func accumulateFloats(at offset: Int, rowWidth: Int, as encoding: NumericEncoding, into sums: inout [Double],
                                  selecting runs: CoordinateRuns?, rowMasks: [UInt16]? = nil, into destination: inout [Float],
                                  at destinationOffset: Int, scratch: inout [UInt8]) -> Bool? {
