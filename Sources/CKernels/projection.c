@@ -53,7 +53,7 @@ void fp_projection_pack_rows(const double *block, size_t first, size_t count, si
 // t − n of frames [0, count) × coordinates [c0, c0 + kc) into buffer[i][c] (zeros past `count`). Frame
 // i's row starts at values + i·stride; coordinate c of it lies at c, or at coordinates[c] when given
 // (the mask's coordinates read out of whole frames, with no gathered copy of them).
-static inline __attribute__((always_inline)) void centre(const float *values, size_t stride, const int64_t *coordinates,
+static inline __attribute__((always_inline)) void centre(const float *values, size_t stride, const int64_t *coordinates, size_t width,
                                                          const float *neutral, size_t count, size_t c0, size_t kc, float *buffer) {
     for (size_t i = 0; i < TILE_FRAMES; i++) {
         float *to = buffer + i * CHUNK;
@@ -66,6 +66,13 @@ static inline __attribute__((always_inline)) void centre(const float *values, si
             const float *row = values + i * stride;
             const int64_t *at = coordinates + c0;
             for (size_t c = 0; c < kc; c++) to[c] = row[at[c]] - n[c];
+            // As below, and more so: the next chunk's coordinates spread over about three times as many
+            // values of the row (a mask of whole vertices). Its lines, from its first coordinate to its
+            // last, are fetched while the panels pass over this chunk; `coordinates` may end before it.
+            if (c0 + kc < width) {
+                const float *from = row + at[kc], *to_ = row + at[kc] + 4 * CHUNK;
+                for (const float *line = from; line < to_; line += 16) __builtin_prefetch(line);
+            }
         } else {
             const float *row = values + i * stride + c0;
             for (size_t c = 0; c < kc; c++) to[c] = row[c] - n[c];
@@ -93,9 +100,9 @@ static void tile_portable(const float *buffer, size_t first, size_t frames, cons
 #include <immintrin.h>
 
 __attribute__((target("avx2,fma")))
-static void centre_avx2(const float *values, size_t stride, const int64_t *coordinates, const float *neutral, size_t count, size_t c0,
+static void centre_avx2(const float *values, size_t stride, const int64_t *coordinates, size_t width, const float *neutral, size_t count, size_t c0,
                         size_t kc, float *buffer) {
-    centre(values, stride, coordinates, neutral, count, c0, kc, buffer);
+    centre(values, stride, coordinates, width, neutral, count, c0, kc, buffer);
 }
 
 __attribute__((target("avx2,fma")))
@@ -198,7 +205,7 @@ void fp_project_centred_selected(const float *values, size_t frames, size_t stri
                 double sumsA[TILE_FRAMES][PANEL];
 #if defined(__x86_64__)
                 if (level >= 1) {
-                    centre_avx2(values + f0 * stride, stride, coordinates, neutral, count, c0, kc, buffer);
+                    centre_avx2(values + f0 * stride, stride, coordinates, width, neutral, count, c0, kc, buffer);
                     size_t p = 0;
                     // Pairs of whole panels (all 16 columns below `columns`) add into `out` themselves.
                     for (; p + 2 <= panels && (p + 2) * PANEL <= columns; p += 2) {
@@ -216,7 +223,7 @@ void fp_project_centred_selected(const float *values, size_t frames, size_t stri
                     continue;
                 }
 #endif
-                centre(values + f0 * stride, stride, coordinates, neutral, count, c0, kc, buffer);
+                centre(values + f0 * stride, stride, coordinates, width, neutral, count, c0, kc, buffer);
                 for (size_t p = 0; p < panels; p++) {
                     tile_portable(buffer, 0, count, packed + (p * width + c0) * PANEL, kc, sumsA);
                     add_sums(out, f0, count, p, columns, sumsA);
