@@ -52,15 +52,18 @@ static int accumulate_avx2(const uint8_t *bytes, size_t count, int bigEndian, do
 }
 #endif
 
-// The selected values of a row after its sums: the portable path.
+// The selected values of a row after its sums, a mask word at a time (the path without AVX-512).
 static void select_masked(const uint8_t *bytes, size_t count, int bigEndian, const uint16_t *masks, float *destination) {
     size_t written = 0;
-    for (size_t i = 0; i < count; i++) {
-        if (!((masks[i / 16] >> (i % 16)) & 1)) continue;
-        uint32_t bits;
-        memcpy(&bits, bytes + 4 * i, 4);
-        if (bigEndian) bits = __builtin_bswap32(bits);
-        memcpy(destination + written++, &bits, 4);
+    for (size_t k = 0; 16 * k < count; k++) {
+        for (unsigned m = masks[k]; m; m &= m - 1) {
+            size_t i = 16 * k + (size_t)__builtin_ctz(m);
+            if (i >= count) break;
+            uint32_t bits;
+            memcpy(&bits, bytes + 4 * i, 4);
+            if (bigEndian) bits = __builtin_bswap32(bits);
+            memcpy(destination + written++, &bits, 4);
+        }
     }
 }
 

@@ -52,9 +52,15 @@ public struct CoordinateRuns: Sendable, Equatable {
     /// `chunkMasks` of these runs: empty when there are fewer than one run every four chunks.
     private static func masks(starts: [Int], lengths: [Int], end: Int) -> [UInt16] {
         guard let first = starts.first, starts.count > 1, starts.count * 64 >= end - first else { return [] }
-        var masks = [UInt16](repeating: 0, count: (end - first + 15) / 16)
+        return chunks(starts: starts, lengths: lengths, from: first, to: end)
+    }
+
+    /// The runs as chunks of 16 indices from `origin` up to `end` (≥ every run's end): bit j of chunk
+    /// k for index `origin + 16k + j`.
+    private static func chunks(starts: [Int], lengths: [Int], from origin: Int, to end: Int) -> [UInt16] {
+        var masks = [UInt16](repeating: 0, count: (end - origin + 15) / 16)
         for (start, length) in zip(starts, lengths) {
-            for index in (start - first)..<(start - first + length) { masks[index / 16] |= 1 << UInt16(index % 16) }
+            for index in (start - origin)..<(start - origin + length) { masks[index / 16] |= 1 << UInt16(index % 16) }
         }
         return masks
     }
@@ -63,11 +69,7 @@ public struct CoordinateRuns: Sendable, Equatable {
     /// chunk k for index 16k + j, ⌈width / 16⌉ chunks: for a pass that reads every value of the row and
     /// keeps the selected ones on the way (validate's sampled vertices).
     public func rowMasks(width: Int) -> [UInt16] {
-        var masks = [UInt16](repeating: 0, count: (Swift.max(width, end) + 15) / 16)
-        for (start, length) in zip(starts, lengths) {
-            for index in start..<(start + length) { masks[index / 16] |= 1 << UInt16(index % 16) }
-        }
-        return masks
+        Self.chunks(starts: starts, lengths: lengths, from: 0, to: Swift.max(width, end))
     }
 
     /// The selected indices, ascending.

@@ -101,7 +101,8 @@ int fp_accumulate_f32(const void *source, size_t count, int bigEndian, double *s
 /// `fp_accumulate_f32`, and in the same pass the values that `masks` select (bit j of `masks[k]` for
 /// value 16k + j; ⌈count / 16⌉ masks) decoded to `destination`, packed in order; nothing is written
 /// past `destination[capacity − 1]` (capacity ≥ the selected count). One read of the row where
-/// validate had two (the sums, then the sampled vertices): AVX-512 when `fp_kernels_level()` is 2.
+/// validate had two (the sums, then the sampled vertices): AVX-512 when `fp_kernels_level()` is 2, else
+/// `fp_accumulate_f32` and a copy of the selected values, the same numbers.
 int fp_accumulate_f32_sampled(const void *source, size_t count, int bigEndian, double *sums, const uint16_t *masks,
                               float *destination, size_t capacity);
 

@@ -136,7 +136,7 @@ extension ByteBuffer {
     /// Reads the row of `rowWidth` floats at `offset` once: adds every value to `sums[0 ..< rowWidth]`
     /// (Double) and decodes the values `runs` selects into `destination[destinationOffset...]`, as
     /// `decodeFloats(at:rowWidth:selecting:…)` would. `rowMasks` (`runs.rowMasks(width: rowWidth)`,
-    /// made once for all rows) lets a CPU with AVX-512 do both in one pass over the row. Returns nil
+    /// made once for all rows) has both done by one kernel (one pass over the row with AVX-512). Returns nil
     /// when a range is out of bounds, the encoding is not a 4- or 8-byte float or the file cannot be
     /// read; else whether every value of the row is finite (when not, `sums` holds garbage).
     public func accumulateFloats(at offset: Int, rowWidth: Int, as encoding: NumericEncoding, into sums: inout [Double],
@@ -147,7 +147,7 @@ extension ByteBuffer {
               contains(offset: offset, length: total), (runs?.end ?? 0) <= rowWidth,
               destinationOffset >= 0, destinationOffset <= destination.count - (runs?.count ?? 0) else { return nil }
         func pass(_ bytes: UnsafeRawPointer) -> Bool {
-            if width == 4, let runs, let rowMasks, rowMasks.count * 16 >= rowWidth, fp_kernels_level() >= 2 {
+            if width == 4, let runs, let rowMasks, rowMasks.count * 16 >= rowWidth {
                 // The sums and the selection in one pass (the masks cover the row, so every selected value is written).
                 return sums.withUnsafeMutableBufferPointer { s in
                     destination.withUnsafeMutableBufferPointer { all in
