@@ -70,8 +70,8 @@ static inline __attribute__((always_inline)) void centre(const float *values, si
             // values of the row (a mask of whole vertices). Its lines, from its first coordinate to its
             // last, are fetched while the panels pass over this chunk; `coordinates` may end before it.
             if (c0 + kc < width) {
-                const float *from = row + at[kc], *to_ = row + at[kc] + 4 * CHUNK;
-                for (const float *line = from; line < to_; line += 16) __builtin_prefetch(line);
+                const float *next = row + at[kc];
+                for (size_t line = 0; line < 4 * CHUNK; line += 16) __builtin_prefetch(next + line);
             }
         } else {
             const float *row = values + i * stride + c0;
